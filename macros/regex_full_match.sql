@@ -1,0 +1,12 @@
+{#- True when the whole of `string_expr` matches the regular expression `pattern_sql` (a SQL string). -#}
+{% macro regex_full_match(string_expr, pattern_sql) -%}
+    {{ return(adapter.dispatch('regex_full_match', 'tagifai')(string_expr, pattern_sql)) }}
+{%- endmacro %}
+
+{% macro default__regex_full_match(string_expr, pattern_sql) -%}
+    regexp_full_match({{ string_expr }}, {{ pattern_sql }})
+{%- endmacro %}
+
+{% macro spark__regex_full_match(string_expr, pattern_sql) -%}
+    {{ string_expr }} rlike concat('^(?:', {{ pattern_sql }}, ')$')
+{%- endmacro %}

@@ -1,0 +1,10 @@
+{#- A join clause that turns each element of `list_expr` into a row, numbering elements from 1 in
+    list order: `from projects {{ unnest_with_position('projects.tags', 'tag', 'tag_position') }}`.
+    Rows whose list is empty or null produce no row (like pandas' explode followed by dropna). -#}
+{% macro unnest_with_position(list_expr, value_name, position_name) -%}
+    {{ return(adapter.dispatch('unnest_with_position', 'tagifai')(list_expr, value_name, position_name)) }}
+{%- endmacro %}
+
+{% macro default__unnest_with_position(list_expr, value_name, position_name) -%}
+    cross join lateral unnest({{ list_expr }}) with ordinality as unnested_list ({{ value_name }}, {{ position_name }})
+{%- endmacro %}

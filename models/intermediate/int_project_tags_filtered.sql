@@ -1,0 +1,27 @@
+-- The lesson's first filter: keep a project tag when it is a taxonomy tag (include) and not in the
+-- excluded_tags seed (exclude). Matching is exact and case-sensitive, and a tag repeated inside one
+-- project stays once per position, as pandas' list comprehension does.
+with project_tags as (
+    select * from {{ ref('int_project_tags_unnested') }}
+),
+
+taxonomy_tags as (
+    select tag from {{ ref('stg_madewithml__tags') }}
+),
+
+excluded_tags as (
+    select tag from {{ ref('excluded_tags') }}
+),
+
+final as (
+    select
+        project_tags.project_id,
+        project_tags.tag_position,
+        project_tags.tag
+    from project_tags
+    where
+        project_tags.tag in (select taxonomy_tags.tag from taxonomy_tags)
+        and project_tags.tag not in (select excluded_tags.tag from excluded_tags)
+)
+
+select * from final

@@ -1,0 +1,42 @@
+-- How often each included tag is used after the include/exclude filter, and whether it reaches
+-- min_tag_freq. Unused taxonomy tags are listed with frequency 0 so the whole taxonomy is visible.
+with taxonomy_tags as (
+    select tag from {{ ref('stg_madewithml__tags') }}
+),
+
+excluded_tags as (
+    select tag from {{ ref('excluded_tags') }}
+),
+
+filtered_project_tags as (
+    select * from {{ ref('int_project_tags_filtered') }}
+),
+
+usage as (
+    select
+        tag,
+        count(*) as frequency,
+        count(distinct project_id) as n_projects
+    from filtered_project_tags
+    group by tag
+),
+
+included_tags as (
+    select taxonomy_tags.tag
+    from taxonomy_tags
+    where taxonomy_tags.tag not in (select excluded_tags.tag from excluded_tags)
+),
+
+final as (
+    select
+        included_tags.tag,
+        coalesce(usage.frequency, 0) as frequency,
+        coalesce(usage.n_projects, 0) as n_projects,
+        {{ var('min_tag_freq') }} as min_tag_freq,
+        coalesce(usage.frequency, 0) >= {{ var('min_tag_freq') }} as is_kept,
+        rank() over (order by coalesce(usage.frequency, 0) desc) as frequency_rank
+    from included_tags
+    left join usage on included_tags.tag = usage.tag
+)
+
+select * from final

@@ -1,0 +1,15 @@
+with source as (
+    select * from {{ source('madewithml', 'tags') }}
+),
+
+final as (
+    select
+        tag,
+        aliases,
+        parents,
+        _source_position as source_position,
+        _loaded_at as loaded_at
+    from source
+)
+
+select * from final

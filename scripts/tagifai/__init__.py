@@ -1,0 +1,1 @@
+"""tagifai: load the Made With ML projects and taxonomy into DuckDB for the dbt project."""

@@ -1,0 +1,40 @@
+"""Where data comes from and where the warehouse lives: environment variables and their defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+# The public copies of the two files (GokuMohandas/madewithml). Used only when no data folder is given.
+PUBLIC_URLS = {
+    "projects": "https://raw.githubusercontent.com/GokuMohandas/madewithml/main/datasets/projects.json",
+    "tags": "https://raw.githubusercontent.com/GokuMohandas/madewithml/main/datasets/tags.json",
+}
+FILE_NAMES = {"projects": "projects.json", "tags": "tags.json"}
+
+DATA_DIR_ENV = "TAGIFAI_DATA_DIR"
+DUCKDB_PATH_ENV = "TAGIFAI_DUCKDB_PATH"
+DEFAULT_DUCKDB_PATH = PROJECT_ROOT / "warehouse" / "tagifai.duckdb"
+
+
+@dataclass(frozen=True)
+class DownloadLimits:
+    """Bounds on a download from a public URL."""
+
+    max_bytes: int = 512 * 1024 * 1024
+    timeout_s: float = 30.0
+
+
+def duckdb_path() -> Path:
+    """The warehouse file: $TAGIFAI_DUCKDB_PATH, else warehouse/tagifai.duckdb in the project."""
+    value = os.environ.get(DUCKDB_PATH_ENV)
+    return Path(value).expanduser().resolve() if value else DEFAULT_DUCKDB_PATH
+
+
+def data_dir(cli_value: str | None) -> Path | None:
+    """The local data folder from --data-dir or $TAGIFAI_DATA_DIR; None means the public URLs."""
+    value = cli_value or os.environ.get(DATA_DIR_ENV)
+    return Path(value).expanduser().resolve() if value else None

@@ -1,0 +1,7 @@
+{#- Fails for each non-null value that does not match `pattern` as a whole. -#}
+{% test matches_regex(model, column_name, pattern) %}
+    select *
+    from {{ model }}
+    where {{ column_name }} is not null
+        and not {{ tagifai.regex_full_match(column_name, "'" ~ pattern ~ "'") }}
+{% endtest %}

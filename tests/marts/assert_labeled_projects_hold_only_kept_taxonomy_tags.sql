@@ -1,0 +1,47 @@
+-- Every label in labeled_projects is a taxonomy tag, not excluded, and used at least min_tag_freq times.
+with labeled_projects as (
+    select * from {{ ref('labeled_projects') }}
+),
+
+labels as (
+    select
+        labeled_projects.id,
+        unnested_list.tag
+    from labeled_projects
+    {{ unnest_with_position('labeled_projects.tags', 'tag', 'tag_position') }}
+),
+
+taxonomy_tags as (
+    select tag from {{ ref('stg_madewithml__tags') }}
+),
+
+excluded_tags as (
+    select tag from {{ ref('excluded_tags') }}
+),
+
+label_counts as (
+    select
+        tag,
+        count(*) as frequency
+    from labels
+    group by tag
+),
+
+final as (
+    select
+        labels.id,
+        labels.tag,
+        case
+            when labels.tag not in (select taxonomy_tags.tag from taxonomy_tags) then 'not a taxonomy tag'
+            when labels.tag in (select excluded_tags.tag from excluded_tags) then 'excluded tag'
+            else 'used fewer than min_tag_freq times'
+        end as problem
+    from labels
+    inner join label_counts on labels.tag = label_counts.tag
+    where
+        labels.tag not in (select taxonomy_tags.tag from taxonomy_tags)
+        or labels.tag in (select excluded_tags.tag from excluded_tags)
+        or label_counts.frequency < {{ var('min_tag_freq') }}
+)
+
+select * from final

@@ -1,0 +1,48 @@
+"""Shared fixtures: the real data folder, and throwaway warehouses built by the loader and dbt."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from commands import run_dbt, run_loader
+from tagifai import settings
+from tagifai.fetch import Sources
+
+
+@pytest.fixture(scope="session")
+def real_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 2021-03 data: $TAGIFAI_DATA_DIR (as .ci/run sets it), else downloaded from the public URLs."""
+    folder = settings.data_dir(None)
+    if folder is not None:
+        return folder
+    dest = tmp_path_factory.mktemp("downloaded")
+    with Sources(None) as sources:
+        for name, file_name in settings.FILE_NAMES.items():
+            path, _ = sources.resolve(file_name, settings.PUBLIC_URLS[name])
+            (dest / file_name).write_bytes(path.read_bytes())
+    return dest
+
+
+@pytest.fixture(scope="session")
+def real_warehouse(real_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse loaded with the real data and built with `dbt build` (all dbt tests must pass)."""
+    db_path = tmp_path_factory.mktemp("real") / "tagifai.duckdb"
+    result = run_loader(db_path, "--data-dir", str(real_data_dir))
+    assert result.returncode == 0, result.stderr
+    run_dbt(db_path, "build")
+    return db_path
+
+
+@pytest.fixture()
+def query(real_warehouse: Path):  # noqa: ANN201
+    """Run SQL read-only against the real warehouse and return all rows."""
+    connections = []
+
+    def _query(sql: str, params: list[object] | None = None) -> list[tuple]:
+        con = duckdb.connect(str(real_warehouse), read_only=True)
+        connections.append(con)
+        return con.execute(sql, params or []).fetchall()
+
+    yield _query
+    for con in connections:
+        con.close()

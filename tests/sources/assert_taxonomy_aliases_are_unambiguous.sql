@@ -1,0 +1,40 @@
+-- No alias equals a taxonomy tag, and no alias belongs to two tags: otherwise a project tag could
+-- resolve to two canonical tags.
+with tags as (
+    select * from {{ ref('stg_madewithml__tags') }}
+),
+
+alias_links as (
+    select
+        tags.tag,
+        unnested_list.alias
+    from tags
+    {{ unnest_with_position('tags.aliases', 'alias', 'alias_position') }}
+),
+
+alias_owner_counts as (
+    select
+        alias,
+        count(*) as n_tags
+    from alias_links
+    group by alias
+),
+
+final as (
+    select
+        alias_links.tag,
+        alias_links.alias,
+        'alias is also a taxonomy tag' as problem
+    from alias_links
+    where alias_links.alias in (select tags.tag from tags)
+    union all
+    select
+        alias_links.tag,
+        alias_links.alias,
+        'alias belongs to more than one tag' as problem
+    from alias_links
+    inner join alias_owner_counts on alias_links.alias = alias_owner_counts.alias
+    where alias_owner_counts.n_tags > 1
+)
+
+select * from final
