@@ -91,13 +91,14 @@ def _table_ddl(spec: SourceSpec) -> str:
 
 
 def _land(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
-    """Read the array's elements as JSON text into temp table `landing`, one row per element in file order."""
+    """Temp table `landing`: one row per array element (position from 1, record as JSON text)."""
     label = source.uri
     check_array_file(source.path, label)
     try:
         con.execute(
             "create or replace temp table landing as "
-            "select json as record from read_json_objects(?, format = 'array', maximum_object_size = 268435456)",
+            "select ordinality as position, json as record "
+            "from read_json_objects(?, format = 'array', maximum_object_size = 268435456) with ordinality",
             [str(source.path)],
         )
     except duckdb.Error as exc:
@@ -106,7 +107,7 @@ def _land(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
         raise InputFileError(label, "while parsing", problem) from exc
     # DuckDB accepts NaN/Infinity; JSON does not. Only records that mention them are re-parsed strictly.
     candidates = con.execute(
-        "select rowid + 1, record from landing where contains(record, 'NaN') or contains(record, 'Infinity')"
+        "select position, record from landing where contains(record, 'NaN') or contains(record, 'Infinity')"
     ).fetchall()
     for position, record in candidates:
         literal = non_standard_literal(record)
@@ -124,7 +125,7 @@ def _check(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
         create or replace temp table checked as
         with reasons as (
             select
-                rowid + 1 as position,
+                position,
                 record,
                 {reason_sql(spec)} as reason,
                 case
