@@ -16,10 +16,13 @@ export TAGIFAI_DUCKDB_PATH ?= $(CURDIR)/warehouse/tagifai.duckdb
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): requirements/base.txt pyproject.toml
+# Every requirements/*.txt is installed in one resolve (base.txt plus one file per optional area).
+REQUIREMENTS := $(sort $(wildcard requirements/*.txt))
+
+$(STAMP): $(REQUIREMENTS) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements/base.txt
+	$(BIN)/pip install --quiet $(addprefix -r ,$(REQUIREMENTS))
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
