@@ -98,7 +98,8 @@ def build_main(argv: list[str] | None = None) -> int:
         env[settings.DUCKDB_PATH_ENV] = str(Path(args.duckdb_path).resolve())
     extra = [a for a in args.dbt_args if a != "--"]
     root = str(settings.PROJECT_ROOT)
-    command = ["dbt", "build", "--project-dir", root, "--profiles-dir", root, *extra]
+    dbt = str(Path(sys.executable).parent / "dbt")  # the dbt of this environment, whatever PATH says
+    command = [dbt, "build", "--project-dir", root, "--profiles-dir", root, *extra]
     return subprocess.call(command, env=env)
 
 
