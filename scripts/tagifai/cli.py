@@ -65,8 +65,8 @@ def run_load(args: argparse.Namespace) -> None:
         with duckdb.connect(str(db_path)) as con:
             reports = load(con, files, strict=args.strict)
     for report in reports:
-        print(f"tagifai-load: {report.summary()}")
-    print(f"tagifai-load: warehouse {db_path}")
+        print(f"tagifai-load: {report.summary()}", flush=True)
+    print(f"tagifai-load: warehouse {db_path}", flush=True)
 
 
 def _fail(exc: Exception) -> int:
