@@ -49,9 +49,7 @@ def test_options_match_the_reference_on_real_data(
     shutil.copyfile(real_warehouse, db_path)
     flags = f"{{resolve_aliases: {str(resolve_aliases).lower()}, expand_parents: {str(expand_parents).lower()}}}"
     run_dbt(db_path, "build", "--select", *OPTION_MODELS, "--exclude", "test_type:unit", "--vars", flags)
-    expected = reference_labeled_projects(
-        real_data_dir, resolve_aliases=resolve_aliases, expand_parents=expand_parents
-    )
+    expected = reference_labeled_projects(real_data_dir, resolve_aliases=resolve_aliases, expand_parents=expand_parents)
     actual = _labels(db_path)
     baseline = _labels(real_warehouse)
     assert actual == expected
