@@ -26,7 +26,7 @@ final as (
         case
             when taxonomy.tag is null then 'not a taxonomy tag'
             when taxonomy.is_excluded then 'excluded (excluded_tags seed)'
-            when not taxonomy.is_label then 'below min_tag_freq (' || cast(taxonomy.label_frequency as varchar) || ' uses)'
+            when not taxonomy.is_label then 'below min_tag_freq (' || cast(taxonomy.label_frequency as {{ dbt.type_string() }}) || ' uses)'
             else 'label'
         end as outcome,
         (select count(*) from labeled_projects) = 1 as is_project_labeled

@@ -40,7 +40,7 @@ aliases_that_are_tags as (
         'alias_is_a_tag' as issue_type,
         tag,
         alias as related_name,
-        cast(null as varchar) as suggested_tag,
+        cast(null as {{ dbt.type_string() }}) as suggested_tag,
         'the alias is also a taxonomy tag: remove it from the aliases' as detail
     from aliases
     where is_alias_a_tag
@@ -51,8 +51,8 @@ shared_aliases as (
         'alias_shared' as issue_type,
         tag,
         alias as related_name,
-        cast(null as varchar) as suggested_tag,
-        'the alias belongs to ' || cast(n_owner_tags as varchar) || ' tags: keep it on one' as detail
+        cast(null as {{ dbt.type_string() }}) as suggested_tag,
+        'the alias belongs to ' || cast(n_owner_tags as {{ dbt.type_string() }}) || ' tags: keep it on one' as detail
     from aliases
     where n_owner_tags > 1
 ),
@@ -62,8 +62,10 @@ cycles as (
         'parent_cycle' as issue_type,
         tag,
         ancestor as related_name,
-        cast(null as varchar) as suggested_tag,
-        'the tag is its own ancestor (' || cast(ancestor_depth as varchar) || ' links): remove one link' as detail
+        cast(null as {{ dbt.type_string() }}) as suggested_tag,
+        'the tag is its own ancestor ('
+        || cast(ancestor_depth as {{ dbt.type_string() }})
+        || ' links): remove one link' as detail
     from ancestors
     where is_cycle
 ),
