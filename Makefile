@@ -11,7 +11,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 export TAGIFAI_DUCKDB_PATH ?= $(CURDIR)/warehouse/tagifai.duckdb
 
-.PHONY: help setup build test pytest lint dbt-score docs clean lock
+.PHONY: help setup build test pytest lint dbt-score docs docs-serve report clean lock
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,6 +45,15 @@ lint: $(STAMP)  ## ruff on Python, sqlfluff (dbt templater) on models/, macros/,
 dbt-score: $(STAMP)  ## Conventions on the manifest: descriptions, primary-key tests, sources only in staging.
 	TAGIFAI_DUCKDB_PATH=$$(mktemp -d)/score.duckdb $(BIN)/dbt parse --quiet
 	$(BIN)/dbt-score lint
+
+docs: $(STAMP)  ## dbt docs generate into target/ (catalog read from the warehouse: make build first).
+	$(BIN)/dbt docs generate
+
+docs-serve: docs  ## Serve the docs site on http://127.0.0.1:8080 (Ctrl-C to stop).
+	$(BIN)/dbt docs serve --host 127.0.0.1 --port 8080 --no-browser
+
+report: $(STAMP)  ## Charts (PNG) and one self-contained HTML page in reports/ from the warehouse (make build first).
+	$(BIN)/tagifai-report --out-dir reports
 
 lock:  ## Re-pin requirements/base.txt from pyproject.toml in a scratch venv.
 	rm -rf /tmp/tagifai-lock && $(PYTHON) -m venv /tmp/tagifai-lock

@@ -1,8 +1,10 @@
 -- The lesson's first filter: keep a project tag when it is a taxonomy tag (include) and not in the
 -- excluded_tags seed (exclude). Matching is exact and case-sensitive, and a tag repeated inside one
--- project stays once per position, as pandas' list comprehension does.
+-- project stays once per position, as pandas' list comprehension does. The input is the author's tags
+-- after the optional alias resolution and parent expansion (both off by default: then exactly the
+-- author's tags, as in the lesson).
 with project_tags as (
-    select * from {{ ref('int_project_tags_unnested') }}
+    select * from {{ ref('int_project_tags_expanded') }}
 ),
 
 taxonomy_tags as (

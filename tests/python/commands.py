@@ -22,13 +22,13 @@ def run_loader(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def run_dbt(db_path: Path, command: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run a dbt command on the project against `db_path`, with its own target/ and logs."""
+    """Run a dbt command (e.g. "build", "docs generate") against `db_path`, with its own target/ and logs."""
     target = db_path.parent / "dbt_target"
     env = {**os.environ, settings.DUCKDB_PATH_ENV: str(db_path), "DBT_PROFILES_DIR": str(REPO_ROOT)}
     result = subprocess.run(
         [
             str(BIN / "dbt"),
-            command,
+            *command.split(),
             "--project-dir",
             str(REPO_ROOT),
             "--target-path",

@@ -1,0 +1,26 @@
+-- How many projects get each label, month by month (by created_on)? Needs data with created_on
+-- (the 2021-05 files); on the 2021-03 data every month is null.
+with labeled_projects as (
+    select * from {{ ref('labeled_projects') }}
+),
+
+labels as (
+    select
+        labeled_projects.id,
+        unnested_list.tag,
+        cast(date_trunc('month', labeled_projects.created_on) as date) as created_month
+    from labeled_projects
+    {{ unnest_with_position('labeled_projects.tags', 'tag', 'tag_position') }}
+),
+
+final as (
+    select
+        created_month,
+        tag,
+        count(distinct id) as n_projects
+    from labels
+    group by created_month, tag
+)
+
+select * from final
+order by created_month asc, n_projects desc, tag asc

@@ -1,0 +1,93 @@
+-- Names that are neither a taxonomy tag nor an unambiguous alias (unknown project tags, and parents
+-- the taxonomy names but does not define), each with the taxonomy tag it most resembles when one is
+-- close: first a case or spacing variant, then a singular/plural variant, then a one-letter spelling
+-- variant (names of 6 characters or more only, to avoid matching short unrelated words).
+with known_names as (
+    select * from {{ ref('int_tag_names_normalized') }}
+),
+
+project_tags as (
+    select tag as tag_name from {{ ref('int_project_tags_unnested') }}
+),
+
+parent_links as (
+    select parent as tag_name from {{ ref('int_tag_parents_unnested') }}
+),
+
+unknown_names as (
+    select distinct all_names.tag_name
+    from (
+        select project_tags.tag_name from project_tags
+        union all
+        select parent_links.tag_name from parent_links
+    ) as all_names
+    where
+        all_names.tag_name is not null
+        and all_names.tag_name not in (select known_names.tag_name from known_names)
+),
+
+normalized as (
+    select
+        tag_name,
+        {{ normalize_tag_name('tag_name') }} as normalized_name
+    from unknown_names
+),
+
+spellings as (
+    select
+        tag_name,
+        normalized_name,
+        {{ singular_tag_name('normalized_name') }} as singular_name
+    from normalized
+),
+
+candidates as (
+    select
+        spellings.tag_name,
+        known_names.tag as similar_tag,
+        known_names.tag_name as similar_name,
+        case
+            when spellings.normalized_name = known_names.normalized_name then 1
+            when spellings.singular_name = known_names.singular_name then 2
+            else 3
+        end as match_priority
+    from spellings
+    inner join known_names
+        on
+            spellings.normalized_name = known_names.normalized_name
+            or spellings.singular_name = known_names.singular_name
+            or (
+                length(spellings.normalized_name) >= 6
+                and {{ edit_distance('spellings.normalized_name', 'known_names.normalized_name') }} = 1
+            )
+),
+
+best_candidates as (
+    select
+        tag_name,
+        similar_tag,
+        similar_name,
+        match_priority,
+        row_number() over (partition by tag_name order by match_priority, similar_tag, similar_name) as candidate_rank
+    from candidates
+),
+
+final as (
+    select
+        spellings.tag_name,
+        spellings.normalized_name,
+        best_candidates.similar_tag,
+        best_candidates.similar_name,
+        case best_candidates.match_priority
+            when 1 then 'case or spacing variant'
+            when 2 then 'singular/plural variant'
+            when 3 then 'spelling variant'
+        end as match_type
+    from spellings
+    left join best_candidates
+        on
+            spellings.tag_name = best_candidates.tag_name
+            and best_candidates.candidate_rank = 1
+)
+
+select * from final
