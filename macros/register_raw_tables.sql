@@ -27,4 +27,11 @@
         {{ log('register_raw_tables: raw.projects, raw.tags, raw.rejected_records, raw.load_log read '
                ~ raw_dir ~ '/<table> (Parquet from tagifai-export-spark)', info=true) }}
     {%- endif -%}
+    {%- if execute -%}
+        {#- Name every node the spark_ready selector (selectors.yml) leaves out, so nothing is skipped silently. -#}
+        {%- for node in graph.nodes.values() if 'duckdb_only' in node.tags -%}
+            {{ log('SKIPPED on Spark: ' ~ node.unique_id ~ ' is tagged duckdb_only (see README, Running on Spark)',
+                   info=true) }}
+        {%- endfor -%}
+    {%- endif -%}
 {%- endmacro %}
