@@ -34,7 +34,8 @@ def spark_build(real_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -
             "--data-dir",
             str(real_data_dir),
             "--duckdb-path",
-            str(root / "raw.duckdb"),
+            # Not raw.duckdb: DuckDB would name that catalog `raw`, like the schema.
+            str(root / "loaded.duckdb"),
             "--spark-dir",
             str(root / "spark"),
             "--",
