@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         run_load(args)
         for report in export_raw(db_path, raw_dir):
-            print(f"tagifai-export-spark: {report.summary()}")
+            print(f"tagifai-export-spark: {report.summary()}", flush=True)
     except (TagifaiError, duckdb.Error, OSError) as exc:
         print(f"tagifai: error: {exc}", file=sys.stderr)
         return 1
