@@ -10,8 +10,9 @@ STAMP := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 export TAGIFAI_DUCKDB_PATH ?= $(CURDIR)/warehouse/tagifai.duckdb
+export TAGIFAI_SPARK_DIR ?= $(CURDIR)/warehouse/spark
 
-.PHONY: help setup build test pytest lint dbt-score docs docs-serve report clean lock
+.PHONY: help setup build test pytest lint dbt-score docs docs-serve report clean lock setup-spark build-spark test-spark
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -31,6 +32,17 @@ setup: $(STAMP)  ## Create .venv with the pinned dependencies.
 build: $(STAMP)  ## Load the data (TAGIFAI_DATA_DIR or the public URLs) and run dbt build.
 	mkdir -p $(dir $(TAGIFAI_DUCKDB_PATH))
 	$(BIN)/tagifai-build
+
+setup-spark: $(STAMP)  ## Check what the spark target needs: Java 17+ and pyspark (installed by setup).
+	@java -version 2>&1 | head -1 || { echo "the spark target needs Java 17+: apt-get install openjdk-17-jre-headless"; exit 1; }
+	@$(BIN)/python -c "import pyspark, dbt.adapters.spark; print('pyspark', pyspark.__version__, 'and dbt-spark are installed')"
+
+build-spark: $(STAMP)  ## Load, export raw.* to Parquet, dbt build on a local Spark (in TAGIFAI_SPARK_DIR).
+	mkdir -p $(dir $(TAGIFAI_DUCKDB_PATH)) $(TAGIFAI_SPARK_DIR)
+	$(BIN)/tagifai-build-spark
+
+test-spark: $(STAMP)  ## Only the Spark tests: build and test on Spark, parity with DuckDB (part of make test).
+	$(BIN)/pytest -m spark
 
 test: $(STAMP) lint pytest dbt-score  ## Every test: ruff, sqlfluff, pytest (incl. dbt build on real data), dbt-score.
 

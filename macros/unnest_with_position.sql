@@ -8,3 +8,10 @@
 {% macro default__unnest_with_position(list_expr, value_name, position_name) -%}
     cross join lateral unnest({{ list_expr }}) with ordinality as unnested_list ({{ value_name }}, {{ position_name }})
 {%- endmacro %}
+
+{% macro spark__unnest_with_position(list_expr, value_name, position_name) -%}
+    {#- Spark has no `unnest ... with ordinality`: pair each element with its 0-based index, number from 1. -#}
+    cross join lateral inline(
+        transform({{ list_expr }}, (list_element, list_index) -> struct(list_element, cast(list_index + 1 as bigint)))
+    ) as unnested_list ({{ value_name }}, {{ position_name }})
+{%- endmacro %}

@@ -38,3 +38,21 @@ def data_dir(cli_value: str | None) -> Path | None:
     """The local data folder from --data-dir or $TAGIFAI_DATA_DIR; None means the public URLs."""
     value = cli_value or os.environ.get(DATA_DIR_ENV)
     return Path(value).expanduser().resolve() if value else None
+
+
+# The spark target (profiles.yml): metastore, Spark warehouse and the raw Parquet tables live in one folder.
+SPARK_DIR_ENV = "TAGIFAI_SPARK_DIR"
+SPARK_RAW_DIR_ENV = "TAGIFAI_SPARK_RAW_DIR"
+DEFAULT_SPARK_DIR = PROJECT_ROOT / "warehouse" / "spark"
+
+
+def spark_dir() -> Path:
+    """The local Spark folder: $TAGIFAI_SPARK_DIR, else warehouse/spark in the project."""
+    value = os.environ.get(SPARK_DIR_ENV)
+    return Path(value).expanduser().resolve() if value else DEFAULT_SPARK_DIR
+
+
+def spark_raw_dir() -> Path:
+    """Where raw.* is exported as Parquet for Spark: $TAGIFAI_SPARK_RAW_DIR, else <spark dir>/raw."""
+    value = os.environ.get(SPARK_RAW_DIR_ENV)
+    return Path(value).expanduser().resolve() if value else spark_dir() / "raw"
