@@ -110,4 +110,6 @@ def locate_syntax_error(path: Path) -> tuple[str, str] | None:
     except json.JSONDecodeError as exc:
         byte = len(text[: exc.pos].encode("utf-8"))
         return f"line {exc.lineno} column {exc.colno} (byte {byte})", f"not valid JSON: {exc.msg}"
+    except RecursionError:
+        return None  # nested deeper than Python reads: DuckDB's position stands
     return None

@@ -21,9 +21,19 @@ def _type(field: str) -> str:
     return f"json_type(record, '$.{field}')"
 
 
+def json_kind(type_sql: str) -> str:
+    """SQL: the JSON kind a person knows (string, integer, number, boolean, list, object, null) for a
+    DuckDB json_type() result."""
+    return (
+        f"case {type_sql} when 'VARCHAR' then 'string' when 'BIGINT' then 'integer' when 'UBIGINT' then 'integer' "
+        f"when 'DOUBLE' then 'number' when 'BOOLEAN' then 'boolean' when 'ARRAY' then 'list' "
+        f"when 'OBJECT' then 'object' when 'NULL' then 'null' else lower({type_sql}) end"
+    )
+
+
 def _found(field: str) -> str:
-    """SQL text describing the value found in a field, for messages: its JSON type and a short excerpt."""
-    return f"lower({_type(field)}) || ' ' || left(json_extract(record, '$.{field}')::varchar, 40)"
+    """SQL text describing the value found in a field, for messages: its JSON kind and a short excerpt."""
+    return f"{json_kind(_type(field))} || ' ' || left(json_extract(record, '$.{field}')::varchar, 40)"
 
 
 def required_string(field: str) -> list[Check]:
@@ -175,7 +185,7 @@ def reason_sql(spec: SourceSpec) -> str:
     checks = [*COMMON_CHECKS, *spec.checks]
     parts = ",\n            ".join(f"case when {c.fails} then {c.reason} end" for c in checks)
     return (
-        f"case when {not_object} then 'element is not a JSON object (found ' || lower(json_type(record)) "
+        f"case when {not_object} then 'element is not a JSON object (found ' || {json_kind('json_type(record)')} "
         f"|| ' ' || left(record, 40) || ')'\n"
         f"        else nullif(concat_ws('; ',\n            {parts}\n        ), '') end"
     )
