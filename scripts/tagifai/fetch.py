@@ -75,7 +75,7 @@ def download(url: str, dest_dir: Path, limits: DownloadLimits = DEFAULT_LIMITS) 
                     f"more than the limit of {limits.max_bytes}"
                 )
             copied = 0
-            while chunk := response.read(64 * 1024):
+            while chunk := response.read1(64 * 1024):  # whatever has arrived, so the deadline is checked often
                 copied += len(chunk)
                 if copied > limits.max_bytes:
                     raise SourceUnavailableError(
