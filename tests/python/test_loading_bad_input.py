@@ -223,3 +223,16 @@ def test_text_and_large_ids_are_stored_exactly(tmp_path: Path) -> None:
         rows = con.execute("select id, title, description, tags from raw.projects order by _source_position").fetchall()
         assert con.execute("select count(*) from raw.projects").fetchone() == (len(HARD_TEXT),)
     assert rows == [(r["id"], r["title"], r["description"], r["tags"]) for r in records]
+
+
+@pytest.mark.parametrize("complete", [False, True])
+def test_a_rejected_record_never_replaces_or_deletes_the_last_good_version(tmp_path: Path, complete: bool) -> None:
+    db_path = tmp_path / "w.duckdb"
+    first = write_data(tmp_path / "first", [GOOD, _project(2, title="second")])
+    assert run_loader(db_path, "--data-dir", str(first)).returncode == 0
+    broken = write_data(tmp_path / "broken", [{**GOOD, "title": ""}, _project(2, title="second")])
+    result = run_loader(db_path, "--data-dir", str(broken), *(["--replace"] if complete else []))
+    assert result.returncode == 0, result.stderr
+    assert "1 rejected" in result.stdout and "removed" not in result.stdout
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute("select id, title from raw.projects order by id").fetchall() == [(1, "Good"), (2, "second")]
