@@ -50,11 +50,11 @@ def _parser(description: str) -> argparse.ArgumentParser:
 
 def _source_files(args: argparse.Namespace, sources: Sources) -> list[SourceFile]:
     explicit = {"projects": args.projects, "tags": args.tags}
-    names = args.only or [name for name in ("tags", "projects") if explicit[name] or not any(explicit.values())]
+    names = args.only or [name for name in ("tags", "projects") if explicit.get(name) or not any(explicit.values())]
     files = []
     for name in names:
         spec = SPECS[name]
-        if explicit[name] is not None:
+        if explicit.get(name) is not None:
             path = explicit[name].expanduser().resolve()
             if not path.is_file():
                 raise TagifaiError(f"{path}: file not found (given as --{name})")

@@ -3,7 +3,8 @@
 Usage: python reader_process.py WAREHOUSE OUT_FILE STOP_FILE hold|reconnect
 `hold` keeps one read-only connection open the whole time; `reconnect` opens a new one for every query.
 Every observation (one query over raw, intermediate, marts and the snapshot) is a JSON line in OUT_FILE;
-the first line, "ready", is written once the first query has succeeded.
+the first line, "ready", is written once the first query has succeeded. After STOP_FILE appears the
+reader makes one last observation, begun after it appeared, and exits.
 """
 
 import json
@@ -30,6 +31,8 @@ def main(warehouse: str, out_file: str, stop_file: str, mode: str) -> None:
     with open(out_file, "w") as out:
         first = True
         while True:
+            # Checked before the query, so the last observation starts after the stop file appeared.
+            stopping = stop.exists()
             con = held or duckdb.connect(warehouse, read_only=True)
             row = con.execute(FINGERPRINT).fetchone()
             if held is None:
@@ -39,7 +42,7 @@ def main(warehouse: str, out_file: str, stop_file: str, mode: str) -> None:
                 out.write('"ready"\n')
                 first = False
             out.flush()
-            if stop.exists():
+            if stopping:
                 break
             time.sleep(0.05)
     if held is not None:

@@ -53,8 +53,7 @@ def rebuilt(real_warehouse: Path, real_data_dir: Path, tmp_path_factory: pytest.
     for process, out_file in readers.values():
         _wait_ready(out_file, process)
     build = run_build(db_path, "--data-dir", str(shared_dataset("2021-05", real_data_dir)))
-    time.sleep(1)  # let the reconnecting reader see the published file
-    stop.touch()
+    stop.touch()  # after the publish: each reader's last observation starts after it
     observations = {}
     for mode, (process, out_file) in readers.items():
         _, stderr = process.communicate(timeout=60)
