@@ -15,7 +15,7 @@ from tagifai.errors import TagifaiError
 from tagifai.fetch import Sources
 from tagifai.load import SourceFile, load
 from tagifai.pause import pause_point
-from tagifai.publish import staged_copy
+from tagifai.publish import staged_copy, writer_lock
 from tagifai.records import SPECS
 
 
@@ -86,7 +86,8 @@ def run_load(args: argparse.Namespace) -> None:
     """Load into a staged copy and publish it (or, with --in-place, into the warehouse file itself)."""
     db_path = _db_path(args)
     if args.in_place:
-        load_into(db_path, args)
+        with writer_lock(db_path):
+            load_into(db_path, args)
     else:
         with staged_copy(db_path) as staged:
             load_into(staged, args)
@@ -130,8 +131,9 @@ def run_build(args: argparse.Namespace) -> None:
     db_path = _db_path(args)
     dbt_args = [a for a in args.dbt_args if a != "--"]
     if args.in_place:
-        load_into(db_path, args)
-        _dbt_build(db_path, dbt_args)
+        with writer_lock(db_path):
+            load_into(db_path, args)
+            _dbt_build(db_path, dbt_args)
     else:
         with staged_copy(db_path) as staged:
             load_into(staged, args)

@@ -65,6 +65,16 @@ def _lock(folder: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@contextmanager
+def writer_lock(published: Path) -> Iterator[None]:
+    """Hold the warehouse's writer lock: one load or build at a time, staged or in place (otherwise a
+    staged build publishing after an in-place load would silently drop that load)."""
+    folder = staging_dir(published)
+    folder.mkdir(parents=True, exist_ok=True)
+    with _lock(folder):
+        yield
+
+
 def _finish(staged: Path) -> None:
     """Fold the staged file's write-ahead log into it, then flush it to disk."""
     with duckdb.connect(str(staged)) as con:

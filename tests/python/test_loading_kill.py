@@ -107,3 +107,28 @@ def test_a_build_killed_while_dbt_runs_leaves_the_published_warehouse_as_it_was(
     result = run_loader(db_path, "--data-dir", str(newer))
     assert result.returncode == 0, result.stderr
     assert "2032 changed" in result.stdout  # 2021-05 adds created_on to every project
+
+
+def test_a_second_writer_is_refused_while_a_load_is_running(datasets: tuple[Path, Path], tmp_path: Path) -> None:
+    first, second = datasets
+    db_path = tmp_path / "tagifai.duckdb"
+    assert run_loader(db_path, "--data-dir", str(first)).returncode == 0
+    before = dump(db_path)
+    process = subprocess.Popen(
+        [str(BIN / "tagifai-load"), "--duckdb-path", str(db_path), "--data-dir", str(second)],
+        env={**os.environ, PAUSE_ENV: "landed"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert process.stderr.readline().strip() == "tagifai: paused at landed"
+        for extra in ([], ["--in-place"]):
+            result = run_loader(db_path, "--data-dir", str(second), *extra)
+            assert result.returncode == 1
+            assert "another load or build of this warehouse is running" in result.stderr
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert dump(db_path) == before
