@@ -49,10 +49,10 @@ test: $(STAMP) lint pytest dbt-score  ## Every test: ruff, sqlfluff, pytest (inc
 pytest: $(STAMP)  ## Python tests, including dbt builds on the real and generated data.
 	$(BIN)/pytest
 
-lint: $(STAMP)  ## ruff on Python, sqlfluff (dbt templater) on models/, macros/, tests/.
+lint: $(STAMP)  ## ruff on Python, sqlfluff (dbt templater) on models/, macros/, tests/, snapshots/.
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
-	TAGIFAI_DUCKDB_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint models macros tests
+	TAGIFAI_DUCKDB_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint models macros tests snapshots
 
 dbt-score: $(STAMP)  ## Conventions on the manifest: descriptions, primary-key tests, sources only in staging.
 	TAGIFAI_DUCKDB_PATH=$$(mktemp -d)/score.duckdb $(BIN)/dbt parse --quiet

@@ -1,15 +1,45 @@
+-- Incremental because it is the step that grows with every project ever loaded (one row per tag, about
+-- seven per project) while a load touches only new and changed projects: the loader rewrites a
+-- project's raw row only when it changes, so `loaded_at` moves exactly then. A run appends the rows of
+-- projects loaded after the newest row already here; the post-hook then deletes every row whose
+-- (project_id, loaded_at) is no longer current, i.e. the old version of a changed project and the rows
+-- of a project that was removed. `dbt build --full-refresh` gives the same table.
+-- On Spark (Parquet, no Delta) a delete is impossible, so there it is rebuilt as a table every run.
+{{
+    config(
+        materialized=('table' if target.type == 'spark' else 'incremental'),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        post_hook=([] if target.type == 'spark' else "
+            delete from {{ this }}
+            where not exists (
+                select 1
+                from {{ ref('stg_madewithml__projects') }} as projects
+                where
+                    projects.project_id = {{ this.identifier }}.project_id
+                    and projects.loaded_at = {{ this.identifier }}.loaded_at
+            )
+        "),
+    )
+}}
+
 with projects as (
     select
         project_id,
-        tags
+        tags,
+        loaded_at
     from {{ ref('stg_madewithml__projects') }}
+    {% if is_incremental() %}
+        where loaded_at > (select coalesce(max(loaded_at), '1900-01-01') from {{ this }})
+    {% endif %}
 ),
 
 final as (
     select
         projects.project_id,
         unnested_list.tag_position,
-        unnested_list.tag
+        unnested_list.tag,
+        projects.loaded_at
     from projects
     {{ unnest_with_position('projects.tags', 'tag', 'tag_position') }}
 )

@@ -32,8 +32,8 @@ final as (
         included_tags.tag,
         coalesce(usage.frequency, 0) as frequency,
         coalesce(usage.n_projects, 0) as n_projects,
-        {{ var('min_tag_freq') }} as min_tag_freq,
-        coalesce(usage.frequency, 0) >= {{ var('min_tag_freq') }} as is_kept,
+        {{ integer_var('min_tag_freq') }} as min_tag_freq,
+        coalesce(usage.frequency, 0) >= {{ integer_var('min_tag_freq') }} as is_kept,
         rank() over (order by coalesce(usage.frequency, 0) desc) as frequency_rank
     from included_tags
     left join usage on included_tags.tag = usage.tag

@@ -14,6 +14,8 @@ from tagifai import settings
 from tagifai.errors import TagifaiError
 from tagifai.fetch import Sources
 from tagifai.load import SourceFile, load
+from tagifai.pause import pause_point
+from tagifai.publish import staged_copy, writer_lock
 from tagifai.records import SPECS
 
 
@@ -34,38 +36,61 @@ def _parser(description: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "--replace",
         action="store_true",
-        help="projects: replace the whole table instead of upserting by id (tags are always replaced)",
+        help="the projects file is complete: delete projects missing from it instead of keeping them "
+        "(tags are always replaced)",
+    )
+    parser.add_argument(
+        "--in-place",
+        action="store_true",
+        help="write the warehouse file directly instead of building a copy and publishing it atomically "
+        "(no copy, but it waits for no reader: it fails while anyone has the file open)",
     )
     return parser
 
 
 def _source_files(args: argparse.Namespace, sources: Sources) -> list[SourceFile]:
     explicit = {"projects": args.projects, "tags": args.tags}
-    names = args.only or [name for name in ("tags", "projects") if explicit[name] or not any(explicit.values())]
+    names = args.only or [name for name in ("tags", "projects") if explicit.get(name) or not any(explicit.values())]
     files = []
     for name in names:
         spec = SPECS[name]
-        if explicit[name] is not None:
+        if explicit.get(name) is not None:
             path = explicit[name].expanduser().resolve()
             if not path.is_file():
                 raise TagifaiError(f"{path}: file not found (given as --{name})")
             local, uri = path, str(path)
         else:
             local, uri = sources.resolve(settings.FILE_NAMES[name], settings.PUBLIC_URLS[name])
-        files.append(SourceFile(spec, local, uri, replace_all=(name == "tags" or args.replace)))
+        files.append(SourceFile(spec, local, uri, replace_all=(spec.complete or args.replace)))
     return files
 
 
-def run_load(args: argparse.Namespace) -> None:
-    """Resolve the sources, load them in one transaction and print what was done."""
-    db_path = Path(args.duckdb_path).resolve() if args.duckdb_path else settings.duckdb_path()
+def _db_path(args: argparse.Namespace) -> Path:
+    db_path = Path(args.duckdb_path).expanduser().resolve() if args.duckdb_path else settings.duckdb_path()
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    return db_path
+
+
+def load_into(db_path: Path, args: argparse.Namespace) -> None:
+    """Resolve the sources, load them into `db_path` in one transaction and print what was done."""
     with Sources(settings.data_dir(args.data_dir)) as sources:
         files = _source_files(args, sources)
         with duckdb.connect(str(db_path)) as con:
             reports = load(con, files, strict=args.strict)
     for report in reports:
         print(f"tagifai-load: {report.summary()}", flush=True)
+    pause_point("loaded")
+
+
+def run_load(args: argparse.Namespace) -> None:
+    """Load into a staged copy and publish it (or, with --in-place, into the warehouse file itself)."""
+    db_path = _db_path(args)
+    if args.in_place:
+        with writer_lock(db_path):
+            load_into(db_path, args)
+    else:
+        with staged_copy(db_path) as staged:
+            load_into(staged, args)
     print(f"tagifai-load: warehouse {db_path}", flush=True)
 
 
@@ -84,23 +109,51 @@ def load_main(argv: list[str] | None = None) -> int:
     return 0
 
 
+class BuildFailedError(TagifaiError):
+    """`dbt build` failed on the staged copy; the published warehouse was left as it was."""
+
+
+def _dbt_build(db_path: Path, dbt_args: list[str]) -> None:
+    env = {**os.environ, settings.DUCKDB_PATH_ENV: str(db_path)}
+    root = str(settings.PROJECT_ROOT)
+    dbt = Path(sys.executable).with_name("dbt")
+    command = [str(dbt) if dbt.exists() else "dbt", "build", "--project-dir", root, "--profiles-dir", root]
+    code = subprocess.call([*command, *dbt_args], env=env)
+    if code != 0:
+        raise BuildFailedError(
+            f"dbt build failed (exit code {code}) on the staged copy {db_path}; the published warehouse "
+            "is unchanged and readers still see the last good build. Fix the error above and run again."
+        )
+
+
+def run_build(args: argparse.Namespace) -> None:
+    """Load and `dbt build` a staged copy of the warehouse, then publish it atomically."""
+    db_path = _db_path(args)
+    dbt_args = [a for a in args.dbt_args if a != "--"]
+    if args.in_place:
+        with writer_lock(db_path):
+            load_into(db_path, args)
+            _dbt_build(db_path, dbt_args)
+    else:
+        with staged_copy(db_path) as staged:
+            load_into(staged, args)
+            _dbt_build(staged, dbt_args)
+    print(f"tagifai-build: published {db_path}")
+
+
 def build_main(argv: list[str] | None = None) -> int:
-    """`tagifai-build`: load, then `dbt build` the project against the same warehouse file."""
-    parser = _parser("Load the data, then run `dbt build` (extra dbt arguments go after --).")
+    """`tagifai-build`: load, then `dbt build`, on a copy published only when both succeed."""
+    parser = _parser(
+        "Load the data, then run `dbt build`, on a copy of the warehouse that replaces it atomically when "
+        "both succeed (extra dbt arguments go after --)."
+    )
     parser.add_argument("dbt_args", nargs=argparse.REMAINDER, help="passed to dbt build (after --)")
     args = parser.parse_args(argv)
     try:
-        run_load(args)
+        run_build(args)
     except (TagifaiError, duckdb.IOException) as exc:
         return _fail(exc)
-    env = dict(os.environ)
-    if args.duckdb_path:
-        env[settings.DUCKDB_PATH_ENV] = str(Path(args.duckdb_path).resolve())
-    extra = [a for a in args.dbt_args if a != "--"]
-    root = str(settings.PROJECT_ROOT)
-    dbt = str(Path(sys.executable).parent / "dbt")  # the dbt of this environment, whatever PATH says
-    command = [dbt, "build", "--project-dir", root, "--profiles-dir", root, *extra]
-    return subprocess.call(command, env=env)
+    return 0
 
 
 if __name__ == "__main__":

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import tempfile
+import time
 import urllib.error
 import urllib.request
+from email.message import Message
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlparse
 
 from tagifai.errors import SourceUnavailableError
@@ -29,13 +32,42 @@ def local_file(folder: Path, name: str) -> Path:
     return path
 
 
-def download(url: str, dest_dir: Path, limits: DownloadLimits = DEFAULT_LIMITS) -> Path:
-    """Download `url` (https only) into `dest_dir`, refusing more than `limits.max_bytes`."""
+def _require_https(url: str) -> None:
     if urlparse(url).scheme != "https":
         raise SourceUnavailableError(f"{url}: only https:// URLs or local paths are read")
+
+
+class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to another https:// URL (never down to http:// or file://)."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: Message,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        _require_https(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_HttpsOnlyRedirects)
+
+
+def _timeout(url: str, limits: DownloadLimits) -> SourceUnavailableError:
+    return SourceUnavailableError(f"{url}: timeout hit after {limits.timeout_s:g} s; {OFFLINE_HINT}")
+
+
+def download(url: str, dest_dir: Path, limits: DownloadLimits = DEFAULT_LIMITS) -> Path:
+    """Download `url` (https only) into `dest_dir`, refusing more than `limits.max_bytes` bytes and more
+    than `limits.timeout_s` seconds in all (a slow server cannot stretch it by sending a byte at a time)."""
+    _require_https(url)
     dest = dest_dir / Path(urlparse(url).path).name
+    deadline = time.monotonic() + limits.timeout_s
     try:
-        with urllib.request.urlopen(url, timeout=limits.timeout_s) as response, dest.open("wb") as out:
+        with _OPENER.open(url, timeout=limits.timeout_s) as response, dest.open("wb") as out:
             declared = response.headers.get("Content-Length")
             if declared is not None and int(declared) > limits.max_bytes:
                 raise SourceUnavailableError(
@@ -43,18 +75,20 @@ def download(url: str, dest_dir: Path, limits: DownloadLimits = DEFAULT_LIMITS) 
                     f"more than the limit of {limits.max_bytes}"
                 )
             copied = 0
-            while chunk := response.read(1 << 20):
+            while chunk := response.read1(64 * 1024):  # whatever has arrived, so the deadline is checked often
                 copied += len(chunk)
                 if copied > limits.max_bytes:
                     raise SourceUnavailableError(
                         f"{url}: size limit hit: more than {limits.max_bytes} bytes downloaded"
                     )
                 out.write(chunk)
+                if time.monotonic() > deadline:
+                    raise _timeout(url, limits)
     except TimeoutError as exc:
-        raise SourceUnavailableError(f"{url}: timeout hit after {limits.timeout_s:g} s; {OFFLINE_HINT}") from exc
+        raise _timeout(url, limits) from exc
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError):
-            raise SourceUnavailableError(f"{url}: timeout hit after {limits.timeout_s:g} s; {OFFLINE_HINT}") from exc
+            raise _timeout(url, limits) from exc
         raise SourceUnavailableError(f"{url}: cannot download ({exc.reason}); {OFFLINE_HINT}") from exc
     return dest
 

@@ -82,3 +82,34 @@ def non_standard_literal(record_json: str) -> str | None:
     except ValueError:
         return None  # DuckDB accepted it and Python does not: left to DuckDB's verdict.
     return None
+
+
+# Above this size a parse error is reported with DuckDB's own position rather than re-read in Python.
+_LOCATE_LIMIT = 64 * 1024 * 1024
+
+
+def locate_syntax_error(path: Path) -> tuple[str, str] | None:
+    """(position, problem) of the first encoding or syntax error, found by Python's strict reader.
+
+    Only called after DuckDB refused the file, to name a position a person can open the file at (DuckDB
+    counts bytes inside the record it was reading). None when the file is too large or Python finds no fault.
+    """
+    if os.path.getsize(path) > _LOCATE_LIMIT:
+        return None
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return (
+            f"byte {exc.start} (line {line})",
+            f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+        )
+    try:
+        json.loads(text)  # NaN/Infinity are accepted here: they are reported per record elsewhere
+    except json.JSONDecodeError as exc:
+        byte = len(text[: exc.pos].encode("utf-8"))
+        return f"line {exc.lineno} column {exc.colno} (byte {byte})", f"not valid JSON: {exc.msg}"
+    except RecursionError:
+        return None  # nested deeper than Python reads: DuckDB's position stands
+    return None

@@ -3,6 +3,10 @@
 The whole load (every file given) is one DuckDB transaction: a file-level fault, a --strict rejection
 or a crash leaves the warehouse exactly as it was. DuckDB reads the JSON itself; no record becomes a
 Python object, so memory stays bounded by DuckDB's, not by the file.
+
+Only new and changed records are written: an unchanged record keeps the row (and `_load_id`,
+`_loaded_at`) of the load that first brought that version, so `_loaded_at` says when a project last
+changed and incremental dbt models pick up exactly the projects a load touched.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from pathlib import Path
 import duckdb
 
 from tagifai.errors import InputFileError, RejectedRecordsError
-from tagifai.json_file import check_array_file, non_standard_literal
+from tagifai.json_file import check_array_file, locate_syntax_error, non_standard_literal
+from tagifai.pause import pause_point
 from tagifai.records import SourceSpec, reason_sql
 
 METADATA_COLUMNS = {
@@ -49,6 +54,8 @@ create table if not exists raw.load_log (
     seconds double not null,
     loaded_at timestamp with time zone not null
 );
+-- Added after the first release; warehouses loaded before it get the column here.
+alter table raw.load_log add column if not exists n_removed bigint default 0;
 """
 
 
@@ -59,7 +66,7 @@ class SourceFile:
     spec: SourceSpec
     path: Path
     uri: str  # what is recorded as the source: the local path or the URL it was downloaded from
-    replace_all: bool  # True: the file is the whole source (taxonomy); False: upsert by key
+    replace_all: bool  # True: the file is the whole source, keys missing from it are deleted; False: upsert
 
 
 @dataclass(frozen=True)
@@ -73,13 +80,15 @@ class LoadReport:
     n_new: int
     n_changed: int
     n_rejected: int
+    n_removed: int
     seconds: float
 
     def summary(self) -> str:
         unchanged = self.n_loaded - self.n_new - self.n_changed
+        removed = f", {self.n_removed} removed (not in this complete file)" if self.n_removed else ""
         return (
             f"{self.uri}: {self.n_records} records -> raw.{self.source_name}: {self.n_loaded} loaded "
-            f"({self.n_new} new, {self.n_changed} changed, {unchanged} unchanged), "
+            f"({self.n_new} new, {self.n_changed} changed, {unchanged} unchanged){removed}, "
             f"{self.n_rejected} rejected to raw.rejected_records, {self.seconds:.2f} s"
         )
 
@@ -102,8 +111,11 @@ def _land(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
             [str(source.path)],
         )
     except duckdb.Error as exc:
+        located = locate_syntax_error(source.path)
+        if located is not None:
+            raise InputFileError(label, *located) from exc
         first_line = str(exc).splitlines()[0]
-        problem = first_line.split("Error: ", 1)[-1].replace(f' in file "{source.path}"', "")
+        problem = first_line.split("Error: ", 1)[-1].replace(f' in file "{source.path}"', "").strip()
         raise InputFileError(label, "while parsing", problem) from exc
     # DuckDB accepts NaN/Infinity; JSON does not. Only records that mention them are re-parsed strictly.
     candidates = con.execute(
@@ -156,9 +168,15 @@ def _check(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
     )
 
 
-def _apply(con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: str) -> tuple[int, int, int, int]:
-    """Write good records to raw.<name> and bad ones to raw.rejected_records; return the counts."""
+def _apply(con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: str) -> tuple[int, int, int, int, int]:
+    """Write new and changed records to raw.<name>, bad ones to raw.rejected_records; return the counts.
+
+    Returns (loaded, new, changed, rejected, removed). Unchanged rows are left as they are. With
+    `replace_all`, rows whose key is not in the file are deleted, except keys the file holds only as
+    rejected records: a bad record never deletes the last good version of its project.
+    """
     spec = source.spec
+    key = spec.key
     columns = ",\n            ".join(f"{expr} as {name}" for name, expr in spec.columns.items())
     con.execute(
         f"""
@@ -174,23 +192,32 @@ def _apply(con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: str) -> 
         """,
         [source.uri, load_id],
     )
-    data_columns = list(spec.column_types)
-    compare = " or ".join(f"v.{c} is distinct from r.{c}" for c in data_columns if c != spec.key)
-    n_loaded, n_new, n_changed = con.execute(
+    compare = " or ".join(f"v.{c} is distinct from r.{c}" for c in spec.column_types if c != key) or "false"
+    con.execute(
         f"""
-        select
-            count(*),
-            count(*) filter (where r.{spec.key} is null),
-            count(*) filter (where r.{spec.key} is not null and ({compare}))
+        create or replace temp table written as
+        select v.*, r.{key} is null as _is_new
         from valid as v
-        left join raw.{spec.name} as r on v.{spec.key} = r.{spec.key}
+        left join raw.{spec.name} as r on v.{key} = r.{key}
+        where r.{key} is null or ({compare})
         """
+    )
+    (n_loaded,) = con.execute("select count(*) from valid").fetchone()
+    n_new, n_changed = con.execute(
+        "select count(*) filter (_is_new), count(*) filter (not _is_new) from written"
     ).fetchone()
+    n_removed = 0
     if source.replace_all:
-        con.execute(f"delete from raw.{spec.name}")
-    else:
-        con.execute(f"delete from raw.{spec.name} where {spec.key} in (select {spec.key} from valid)")
-    con.execute(f"insert into raw.{spec.name} by name select * from valid")
+        missing = f"""
+            from raw.{spec.name}
+            where {key} not in (select {key} from valid)
+                and to_json({key})::varchar not in (select key_json from checked where key_json is not null)
+        """
+        (n_removed,) = con.execute(f"select count(*) {missing}").fetchone()
+        con.execute(f"delete {missing}")
+    con.execute(f"delete from raw.{spec.name} where {key} in (select {key} from written)")
+    pause_point("mid-write")
+    con.execute(f"insert into raw.{spec.name} by name select * exclude (_is_new) from written")
     # A re-load of the same file replaces its earlier rejects, so loading twice leaves the same tables.
     con.execute("delete from raw.rejected_records where source_uri = ?", [source.uri])
     con.execute(
@@ -203,7 +230,7 @@ def _apply(con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: str) -> 
         [spec.name, source.uri, load_id],
     )
     (n_rejected,) = con.execute("select count(*) from checked where reason is not null").fetchone()
-    return n_loaded, n_new, n_changed, n_rejected
+    return n_loaded, n_new, n_changed, n_rejected, n_removed
 
 
 def _rejection_sample(con: duckdb.DuckDBPyConnection, limit: int = 3) -> str:
@@ -224,6 +251,7 @@ def load(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], strict: bool
             started = time.perf_counter()
             con.execute(_table_ddl(source.spec))
             _land(con, source)
+            pause_point("landed")
             _check(con, source.spec)
             (n_records,) = con.execute("select count(*) from checked").fetchone()
             (n_bad,) = con.execute("select count(*) from checked where reason is not null").fetchone()
@@ -233,10 +261,16 @@ def load(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], strict: bool
                     f"so nothing was loaded. First: {_rejection_sample(con)}. Fix the file or drop --strict "
                     "to load the good records and set the bad ones aside in raw.rejected_records."
                 )
-            n_loaded, n_new, n_changed, n_rejected = _apply(con, source, load_id)
+            n_loaded, n_new, n_changed, n_rejected, n_removed = _apply(con, source, load_id)
             seconds = time.perf_counter() - started
             con.execute(
-                "insert into raw.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
+                """
+                insert into raw.load_log (
+                    load_id, source_name, source_uri, n_records, n_loaded, n_new, n_changed, n_rejected,
+                    replaced_all, seconds, loaded_at, n_removed
+                )
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp, ?)
+                """,
                 [
                     load_id,
                     source.spec.name,
@@ -248,13 +282,25 @@ def load(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], strict: bool
                     n_rejected,
                     source.replace_all,
                     seconds,
+                    n_removed,
                 ],
             )
             reports.append(
-                LoadReport(source.spec.name, source.uri, n_records, n_loaded, n_new, n_changed, n_rejected, seconds)
+                LoadReport(
+                    source.spec.name,
+                    source.uri,
+                    n_records,
+                    n_loaded,
+                    n_new,
+                    n_changed,
+                    n_rejected,
+                    n_removed,
+                    seconds,
+                )
             )
-        for table in ("landing", "checked", "valid"):
+        for table in ("landing", "checked", "valid", "written"):
             con.execute(f"drop table if exists {table}")
+        pause_point("before-commit")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

@@ -21,9 +21,19 @@ def _type(field: str) -> str:
     return f"json_type(record, '$.{field}')"
 
 
+def json_kind(type_sql: str) -> str:
+    """SQL: the JSON kind a person knows (string, integer, number, boolean, list, object, null) for a
+    DuckDB json_type() result."""
+    return (
+        f"case {type_sql} when 'VARCHAR' then 'string' when 'BIGINT' then 'integer' when 'UBIGINT' then 'integer' "
+        f"when 'DOUBLE' then 'number' when 'BOOLEAN' then 'boolean' when 'ARRAY' then 'list' "
+        f"when 'OBJECT' then 'object' when 'NULL' then 'null' else lower({type_sql}) end"
+    )
+
+
 def _found(field: str) -> str:
-    """SQL text describing the value found in a field, for messages: its JSON type and a short excerpt."""
-    return f"lower({_type(field)}) || ' ' || left(json_extract(record, '$.{field}')::varchar, 40)"
+    """SQL text describing the value found in a field, for messages: its JSON kind and a short excerpt."""
+    return f"{json_kind(_type(field))} || ' ' || left(json_extract(record, '$.{field}')::varchar, 40)"
 
 
 def required_string(field: str) -> list[Check]:
@@ -36,7 +46,8 @@ def required_string(field: str) -> list[Check]:
             f"'{field} is not a string (found ' || {_found(field)} || ')'",
         ),
         Check(
-            f"{_type(field)} = 'VARCHAR' and trim(record ->> '$.{field}') = ''",
+            # Blank: nothing but spaces, tabs, newlines, carriage returns or form feeds (RE2's \s).
+            f"{_type(field)} = 'VARCHAR' and regexp_full_match(record ->> '$.{field}', '\\s*')",
             f"'{field} is empty'",
         ),
     ]
@@ -93,6 +104,17 @@ def optional_timestamp(field: str, fmt: str) -> list[Check]:
     ]
 
 
+# Checks every object record gets, whatever its source.
+COMMON_CHECKS = [
+    Check(
+        "len(json_keys(record)) <> len(list_distinct(json_keys(record)))",
+        "'the record repeats a field name (' || array_to_string(list_distinct(list_filter(json_keys(record), "
+        "lambda k: len(list_filter(json_keys(record), lambda j: j = k)) > 1)), ', ') || '); which value counts "
+        "is ambiguous'",
+    ),
+]
+
+
 @dataclass(frozen=True)
 class SourceSpec:
     """How one source file becomes one raw table."""
@@ -102,6 +124,10 @@ class SourceSpec:
     checks: list[Check]
     columns: dict[str, str]  # raw column -> SQL expression over a valid `record`
     column_types: dict[str, str]  # raw column -> DuckDB type
+    # True: every file is the complete source, so a load replaces the table (ids missing from the file are
+    # deleted). False: a file holds new and changed records, upserted by key (the loader's --replace flag
+    # makes one load complete).
+    complete: bool = False
 
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -146,17 +172,20 @@ TAGS = SourceSpec(
         "parents": "coalesce(json_extract_string(record, '$.parents[*]'), [])",
     },
     column_types={"tag": "varchar", "aliases": "varchar[]", "parents": "varchar[]"},
+    complete=True,
 )
 
-SPECS = {spec.name: spec for spec in (PROJECTS, TAGS)}
+# Every source the loader knows, by raw table name. A new source registers here with one entry.
+SPECS: dict[str, SourceSpec] = {spec.name: spec for spec in (PROJECTS, TAGS)}
 
 
 def reason_sql(spec: SourceSpec) -> str:
     """SQL expression: null for a good record, else every failed check's reason joined by '; '."""
     not_object = "json_type(record) <> 'OBJECT'"
-    parts = ",\n            ".join(f"case when {c.fails} then {c.reason} end" for c in spec.checks)
+    checks = [*COMMON_CHECKS, *spec.checks]
+    parts = ",\n            ".join(f"case when {c.fails} then {c.reason} end" for c in checks)
     return (
-        f"case when {not_object} then 'element is not a JSON object (found ' || lower(json_type(record)) "
+        f"case when {not_object} then 'element is not a JSON object (found ' || {json_kind('json_type(record)')} "
         f"|| ' ' || left(record, 40) || ')'\n"
         f"        else nullif(concat_ws('; ',\n            {parts}\n        ), '') end"
     )

@@ -41,7 +41,7 @@ final as (
     where
         labels.tag not in (select taxonomy_tags.tag from taxonomy_tags)
         or labels.tag in (select excluded_tags.tag from excluded_tags)
-        or label_counts.frequency < {{ var('min_tag_freq') }}
+        or label_counts.frequency < {{ integer_var('min_tag_freq') }}
 )
 
 select * from final
