@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from tagifai.csv_file import land_csv
 from tagifai.errors import InputFileError, RejectedRecordsError
 from tagifai.json_file import check_array_file, non_standard_literal
 from tagifai.records import SourceSpec, reason_sql
@@ -91,8 +92,12 @@ def _table_ddl(spec: SourceSpec) -> str:
 
 
 def _land(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
-    """Temp table `landing`: one row per array element (position from 1, record as JSON text)."""
+    """Temp table `landing`: one row per array element or CSV row (position from 1, record as JSON text)."""
     label = source.uri
+    if source.path.suffix.lower() == ".csv":
+        integer_fields = {name for name, kind in source.spec.column_types.items() if kind == "bigint"}
+        land_csv(con, source.path, label, integer_fields)
+        return
     check_array_file(source.path, label)
     try:
         con.execute(
@@ -119,7 +124,9 @@ def _land(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
 
 def _check(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
     """Temp table `checked`: position, record, key and the reason it is rejected (null when good)."""
-    key_path = f"$.{spec.key}"
+    present = " and ".join(f"json_type(record, '$.{field}') <> 'NULL'" for field in spec.key_columns)
+    values = ", ".join(f"json_extract(record, '$.{field}')" for field in spec.key_columns)
+    key_value = f"json_array({values})" if spec.key_fields else values
     con.execute(
         f"""
         create or replace temp table checked as
@@ -129,8 +136,8 @@ def _check(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
                 record,
                 {reason_sql(spec)} as reason,
                 case
-                    when json_type(record) = 'OBJECT' and json_type(record, '{key_path}') <> 'NULL'
-                        then json_extract(record, '{key_path}')::varchar
+                    when json_type(record) = 'OBJECT' and {present}
+                        then {key_value}::varchar
                 end as key_json
             from landing
         ),
@@ -175,21 +182,23 @@ def _apply(con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: str) -> 
         [source.uri, load_id],
     )
     data_columns = list(spec.column_types)
-    compare = " or ".join(f"v.{c} is distinct from r.{c}" for c in data_columns if c != spec.key)
+    keys = spec.key_columns
+    compare = " or ".join(f"v.{c} is distinct from r.{c}" for c in data_columns if c not in keys) or "false"
     n_loaded, n_new, n_changed = con.execute(
         f"""
         select
             count(*),
-            count(*) filter (where r.{spec.key} is null),
-            count(*) filter (where r.{spec.key} is not null and ({compare}))
+            count(*) filter (where r.{keys[0]} is null),
+            count(*) filter (where r.{keys[0]} is not null and ({compare}))
         from valid as v
-        left join raw.{spec.name} as r on v.{spec.key} = r.{spec.key}
+        left join raw.{spec.name} as r on {" and ".join(f"v.{k} = r.{k}" for k in keys)}
         """
     ).fetchone()
     if source.replace_all:
         con.execute(f"delete from raw.{spec.name}")
     else:
-        con.execute(f"delete from raw.{spec.name} where {spec.key} in (select {spec.key} from valid)")
+        key_list = ", ".join(keys)
+        con.execute(f"delete from raw.{spec.name} where ({key_list}) in (select {key_list} from valid)")
     con.execute(f"insert into raw.{spec.name} by name select * from valid")
     # A re-load of the same file replaces its earlier rejects, so loading twice leaves the same tables.
     con.execute("delete from raw.rejected_records where source_uri = ?", [source.uri])

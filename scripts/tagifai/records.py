@@ -102,6 +102,13 @@ class SourceSpec:
     checks: list[Check]
     columns: dict[str, str]  # raw column -> SQL expression over a valid `record`
     column_types: dict[str, str]  # raw column -> DuckDB type
+    # A key made of several fields (e.g. annotator, project_id, tag); empty means the single field `key`.
+    key_fields: tuple[str, ...] = ()
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        """The fields (and raw columns) that together identify a record."""
+        return self.key_fields or (self.key,)
 
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"

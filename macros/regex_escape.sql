@@ -1,0 +1,8 @@
+{#- `string_expr` with every regular-expression metacharacter escaped, so it matches literally. -#}
+{% macro regex_escape(string_expr) -%}
+    {{ return(adapter.dispatch('regex_escape', 'tagifai')(string_expr)) }}
+{%- endmacro %}
+
+{% macro default__regex_escape(string_expr) -%}
+    regexp_escape({{ string_expr }})
+{%- endmacro %}
