@@ -61,12 +61,12 @@ counts as (
         labeling_functions.lf_name,
         labeling_functions.tag,
         labeling_functions.label,
-        dataset.n_projects,
-        coalesce(per_function.n_covered, 0) as n_covered,
-        coalesce(per_function.n_overlaps, 0) as n_overlaps,
-        coalesce(per_function.n_conflicts, 0) as n_conflicts,
-        coalesce(per_function.n_correct, 0) as n_correct,
-        coalesce(per_function.n_incorrect, 0) as n_incorrect
+        cast(dataset.n_projects as bigint) as n_projects,
+        cast(coalesce(per_function.n_covered, 0) as bigint) as n_covered,
+        cast(coalesce(per_function.n_overlaps, 0) as bigint) as n_overlaps,
+        cast(coalesce(per_function.n_conflicts, 0) as bigint) as n_conflicts,
+        cast(coalesce(per_function.n_correct, 0) as bigint) as n_correct,
+        cast(coalesce(per_function.n_incorrect, 0) as bigint) as n_incorrect
     from labeling_functions
     cross join dataset
     left join per_function on labeling_functions.lf_name = per_function.lf_name
@@ -77,16 +77,16 @@ final as (
         lf_name,
         tag,
         label,
+        n_projects,
+        n_covered,
+        n_overlaps,
+        n_conflicts,
+        n_correct as correct,
+        n_incorrect as incorrect,
         case when n_covered > 0 then '[' || cast(label as varchar) || ']' else '[]' end as polarity,
-        cast(n_projects as bigint) as n_projects,
-        cast(n_covered as bigint) as n_covered,
         cast(n_covered as double) / nullif(n_projects, 0) as coverage,
-        cast(n_overlaps as bigint) as n_overlaps,
-        cast(n_overlaps as double) / nullif(n_projects, 0) as overlaps,
-        cast(n_conflicts as bigint) as n_conflicts,
-        cast(n_conflicts as double) / nullif(n_projects, 0) as conflicts,
-        cast(n_correct as bigint) as correct,
-        cast(n_incorrect as bigint) as incorrect,
+        cast(n_overlaps as double) / nullif(n_projects, 0) as overlap_fraction,
+        cast(n_conflicts as double) / nullif(n_projects, 0) as conflict_fraction,
         cast(n_correct as double) / nullif(n_correct + n_incorrect, 0) as empirical_accuracy
     from counts
 )
