@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from labeling_reference import gold_labels
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa
 
@@ -17,10 +18,10 @@ ALL = "all tags"
 
 
 @pytest.fixture(scope="module")
-def decisions(generated_annotations: Path, query) -> dict[str, dict[str, dict[int, int]]]:
+def decisions(generated_annotations: Path, real_data_dir: Path) -> dict[str, dict[str, dict[int, int]]]:
     """tag -> annotator -> project id -> 1/0, for every kept tag and every project shared by 2+ annotators."""
     records = json.loads(generated_annotations.read_text(encoding="utf-8"))
-    kept = [row[0] for row in query("select tag from marts.tag_frequencies where is_kept order by tag")]
+    _, kept = gold_labels(real_data_dir)  # the lesson's own code, not the warehouse
     given = defaultdict(set)
     for r in records:
         given[(r["annotator"], r["project_id"])].add(r["tag"])
@@ -28,7 +29,7 @@ def decisions(generated_annotations: Path, query) -> dict[str, dict[str, dict[in
     for annotator, project_id in given:
         annotators_of[project_id].add(annotator)
     shared = {project_id for project_id, names in annotators_of.items() if len(names) >= 2}
-    table: dict[str, dict[str, dict[int, int]]] = {tag: defaultdict(dict) for tag in kept}
+    table: dict[str, dict[str, dict[int, int]]] = {tag: defaultdict(dict) for tag in sorted(kept)}
     for (annotator, project_id), tags in given.items():
         if project_id in shared:
             for tag in kept:
