@@ -11,7 +11,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 export TAGIFAI_DUCKDB_PATH ?= $(CURDIR)/warehouse/tagifai.duckdb
 
-.PHONY: help setup build test pytest lint dbt-score docs clean lock
+.PHONY: help setup build annotations test pytest lint dbt-score docs clean lock
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,9 +28,23 @@ $(STAMP): $(REQUIREMENTS) pyproject.toml
 
 setup: $(STAMP)  ## Create .venv with the pinned dependencies.
 
-build: $(STAMP)  ## Load the data (TAGIFAI_DATA_DIR or the public URLs) and run dbt build.
+# Annotations to load: TAGIFAI_ANNOTATIONS (a .csv or .json file), else an example set generated from the
+# real projects next to the warehouse (tagifai-generate-annotations, default annotators and seed).
+EXAMPLE_ANNOTATIONS := $(dir $(TAGIFAI_DUCKDB_PATH))example_annotations.json
+TAGIFAI_ANNOTATIONS ?=
+
+build: $(STAMP)  ## Load the data (TAGIFAI_DATA_DIR or the public URLs) and annotations, and run dbt build.
 	mkdir -p $(dir $(TAGIFAI_DUCKDB_PATH))
-	$(BIN)/tagifai-build
+ifeq ($(strip $(TAGIFAI_ANNOTATIONS)),)
+	$(BIN)/tagifai-generate-annotations --output $(EXAMPLE_ANNOTATIONS)
+	$(BIN)/tagifai-build --annotations $(EXAMPLE_ANNOTATIONS)
+else
+	$(BIN)/tagifai-build --annotations $(TAGIFAI_ANNOTATIONS)
+endif
+
+annotations: $(STAMP)  ## Write the example annotations file (override with ANNOTATIONS_ARGS="--seed 7 ...").
+	mkdir -p $(dir $(EXAMPLE_ANNOTATIONS))
+	$(BIN)/tagifai-generate-annotations --output $(EXAMPLE_ANNOTATIONS) $(ANNOTATIONS_ARGS)
 
 test: $(STAMP) lint pytest dbt-score  ## Every test: ruff, sqlfluff, pytest (incl. dbt build on real data), dbt-score.
 
