@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -126,7 +127,9 @@ def build_main(argv: list[str] | None = None) -> int:
         env[settings.DUCKDB_PATH_ENV] = str(Path(args.duckdb_path).resolve())
     extra = [a for a in args.dbt_args if a != "--"]
     root = str(settings.PROJECT_ROOT)
-    command = ["dbt", "build", "--project-dir", root, "--profiles-dir", root, *extra]
+    # The dbt installed beside this Python (the .venv), so `make build` works without an activated venv.
+    dbt = shutil.which("dbt", path=str(Path(sys.executable).parent)) or "dbt"
+    command = [dbt, "build", "--project-dir", root, "--profiles-dir", root, *extra]
     return subprocess.call(command, env=env)
 
 
