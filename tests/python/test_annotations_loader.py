@@ -121,3 +121,27 @@ def test_generator_is_reproducible_and_follows_its_settings(tmp_path: Path, real
 def test_generator_refuses_a_bad_annotator_setting(tmp_path: Path) -> None:
     result = run_generator(tmp_path / "a.json", "--annotator", "x=1.5")
     assert result.returncode == 2 and "NAME=RATE" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b'annotator,project_id,tag,labeled_at\nalice,1,"unterminated,2021-03-15 10:00:00\n']
+)
+def test_a_broken_csv_is_refused_in_one_line_and_changes_nothing(tmp_path: Path, content: bytes) -> None:
+    db_path = tmp_path / "w.duckdb"
+    _load(db_path, _write(tmp_path / "good.csv", [GOOD]))
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content)
+    result = run_loader(db_path, "--only", "annotations", "--annotations", str(bad))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(bad) in lines[0], result.stderr
+    assert _rows(db_path, "select annotator, tag from raw.annotations") == [("alice", "pytorch")]
+
+
+def test_a_csv_without_a_column_rejects_every_record_naming_it(tmp_path: Path) -> None:
+    db_path = tmp_path / "w.duckdb"
+    path = tmp_path / "a.csv"
+    path.write_text("annotator,project_id,tag\nalice,1,pytorch\n")
+    stdout = _load(db_path, path)
+    assert "0 loaded" in stdout and "1 rejected" in stdout
+    assert _rows(db_path, "select reason from raw.rejected_records") == [("labeled_at is missing",)]
