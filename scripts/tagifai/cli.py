@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -94,8 +93,8 @@ def run_load(args: argparse.Namespace) -> None:
             reports = load(con, files, strict=args.strict)
             ensure_raw_table(con)
     for report in reports:
-        print(f"tagifai-load: {report.summary()}")
-    print(f"tagifai-load: warehouse {db_path}")
+        print(f"tagifai-load: {report.summary()}", flush=True)
+    print(f"tagifai-load: warehouse {db_path}", flush=True)
 
 
 def _fail(exc: Exception) -> int:
@@ -127,8 +126,7 @@ def build_main(argv: list[str] | None = None) -> int:
         env[settings.DUCKDB_PATH_ENV] = str(Path(args.duckdb_path).resolve())
     extra = [a for a in args.dbt_args if a != "--"]
     root = str(settings.PROJECT_ROOT)
-    # The dbt installed beside this Python (the .venv), so `make build` works without an activated venv.
-    dbt = shutil.which("dbt", path=str(Path(sys.executable).parent)) or "dbt"
+    dbt = str(Path(sys.executable).parent / "dbt")  # the dbt of this environment, whatever PATH says
     command = [dbt, "build", "--project-dir", root, "--profiles-dir", root, *extra]
     return subprocess.call(command, env=env)
 
