@@ -12,7 +12,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export TAGIFAI_DUCKDB_PATH ?= $(CURDIR)/warehouse/tagifai.duckdb
 export TAGIFAI_SPARK_DIR ?= $(CURDIR)/warehouse/spark
 
-.PHONY: help setup build test pytest lint dbt-score docs docs-serve report clean lock setup-spark build-spark test-spark
+.PHONY: help setup build test pytest lint dbt-score docs docs-serve report clean lock setup-spark build-spark test-spark annotations
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -29,9 +29,23 @@ $(STAMP): $(REQUIREMENTS) pyproject.toml
 
 setup: $(STAMP)  ## Create .venv with the pinned dependencies.
 
-build: $(STAMP)  ## Load the data (TAGIFAI_DATA_DIR or the public URLs) and run dbt build.
+# Annotations to load: TAGIFAI_ANNOTATIONS (a .csv or .json file), else an example set generated from the
+# real projects next to the warehouse (tagifai-generate-annotations, default annotators and seed).
+EXAMPLE_ANNOTATIONS := $(dir $(TAGIFAI_DUCKDB_PATH))example_annotations.json
+TAGIFAI_ANNOTATIONS ?=
+
+build: $(STAMP)  ## Load the data (TAGIFAI_DATA_DIR or the public URLs) and annotations, and run dbt build.
 	mkdir -p $(dir $(TAGIFAI_DUCKDB_PATH))
-	$(BIN)/tagifai-build
+ifeq ($(strip $(TAGIFAI_ANNOTATIONS)),)
+	$(BIN)/tagifai-generate-annotations --output $(EXAMPLE_ANNOTATIONS)
+	$(BIN)/tagifai-build --annotations $(EXAMPLE_ANNOTATIONS)
+else
+	$(BIN)/tagifai-build --annotations $(TAGIFAI_ANNOTATIONS)
+endif
+
+annotations: $(STAMP)  ## Write the example annotations file (override with ANNOTATIONS_ARGS="--seed 7 ...").
+	mkdir -p $(dir $(EXAMPLE_ANNOTATIONS))
+	$(BIN)/tagifai-generate-annotations --output $(EXAMPLE_ANNOTATIONS) $(ANNOTATIONS_ARGS)
 
 setup-spark: $(STAMP)  ## Check what the spark target needs: Java 17+ and pyspark (installed by setup).
 	@java -version 2>&1 | head -1 || { echo "the spark target needs Java 17+: apt-get install openjdk-17-jre-headless"; exit 1; }

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from tagifai import settings
+from tagifai.annotations import ANNOTATIONS, ensure_raw_table
 from tagifai.errors import TagifaiError
 from tagifai.fetch import Sources
 from tagifai.load import SourceFile, load
@@ -31,7 +32,14 @@ def _parser(description: str) -> argparse.ArgumentParser:
     )
     parser.add_argument("--projects", type=Path, help="load this projects file instead of the folder's")
     parser.add_argument("--tags", type=Path, help="load this tags file instead of the folder's")
-    parser.add_argument("--only", choices=sorted(SPECS), action="append", help="load only this source (repeatable)")
+    parser.add_argument(
+        "--annotations",
+        type=Path,
+        help="also load this annotations file (.csv or .json): annotator, project_id, tag, labeled_at",
+    )
+    parser.add_argument(
+        "--only", choices=sorted([*SPECS, ANNOTATIONS.name]), action="append", help="load only this source (repeatable)"
+    )
     parser.add_argument("--strict", action="store_true", help="refuse a file (load nothing) if any record is rejected")
     parser.add_argument(
         "--replace",
@@ -50,7 +58,10 @@ def _parser(description: str) -> argparse.ArgumentParser:
 
 def _source_files(args: argparse.Namespace, sources: Sources) -> list[SourceFile]:
     explicit = {"projects": args.projects, "tags": args.tags}
-    names = args.only or [name for name in ("tags", "projects") if explicit.get(name) or not any(explicit.values())]
+    if args.only:
+        names = [name for name in args.only if name in explicit]
+    else:
+        names = [name for name in ("tags", "projects") if explicit.get(name) or not any(explicit.values())]
     files = []
     for name in names:
         spec = SPECS[name]
@@ -62,7 +73,23 @@ def _source_files(args: argparse.Namespace, sources: Sources) -> list[SourceFile
         else:
             local, uri = sources.resolve(settings.FILE_NAMES[name], settings.PUBLIC_URLS[name])
         files.append(SourceFile(spec, local, uri, replace_all=(spec.complete or args.replace)))
+    files.extend(_annotation_files(args))
     return files
+
+
+def _annotation_files(args: argparse.Namespace) -> list[SourceFile]:
+    """The annotations file given with --annotations (loaded unless --only leaves it out)."""
+    wanted = not args.only or ANNOTATIONS.name in args.only
+    if args.annotations is None:
+        if args.only and ANNOTATIONS.name in args.only:
+            raise TagifaiError("--only annotations needs the file: add --annotations PATH (.csv or .json)")
+        return []
+    if not wanted:
+        return []
+    path = args.annotations.expanduser().resolve()
+    if not path.is_file():
+        raise TagifaiError(f"{path}: file not found (given as --annotations)")
+    return [SourceFile(ANNOTATIONS, path, str(path), replace_all=args.replace)]
 
 
 def _db_path(args: argparse.Namespace) -> Path:
@@ -77,6 +104,7 @@ def load_into(db_path: Path, args: argparse.Namespace) -> None:
         files = _source_files(args, sources)
         with duckdb.connect(str(db_path)) as con:
             reports = load(con, files, strict=args.strict)
+            ensure_raw_table(con)
     for report in reports:
         print(f"tagifai-load: {report.summary()}", flush=True)
     pause_point("loaded")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from tagifai.csv_file import land_csv
 from tagifai.errors import InputFileError, RejectedRecordsError
 from tagifai.json_file import check_array_file, locate_syntax_error, non_standard_literal
 from tagifai.pause import pause_point
@@ -100,8 +101,12 @@ def _table_ddl(spec: SourceSpec) -> str:
 
 
 def _land(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
-    """Temp table `landing`: one row per array element (position from 1, record as JSON text)."""
+    """Temp table `landing`: one row per array element or CSV row (position from 1, record as JSON text)."""
     label = source.uri
+    if source.path.suffix.lower() == ".csv":
+        integer_fields = {name for name, kind in source.spec.column_types.items() if kind == "bigint"}
+        land_csv(con, source.path, label, integer_fields)
+        return
     check_array_file(source.path, label)
     try:
         con.execute(
@@ -131,7 +136,9 @@ def _land(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
 
 def _check(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
     """Temp table `checked`: position, record, key and the reason it is rejected (null when good)."""
-    key_path = f"$.{spec.key}"
+    present = " and ".join(f"json_type(record, '$.{field}') <> 'NULL'" for field in spec.key_columns)
+    values = ", ".join(f"json_extract(record, '$.{field}')" for field in spec.key_columns)
+    key_value = f"json_array({values})" if spec.key_fields else values
     con.execute(
         f"""
         create or replace temp table checked as
@@ -141,8 +148,8 @@ def _check(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
                 record,
                 {reason_sql(spec)} as reason,
                 case
-                    when json_type(record) = 'OBJECT' and json_type(record, '{key_path}') <> 'NULL'
-                        then json_extract(record, '{key_path}')::varchar
+                    when json_type(record) = 'OBJECT' and {present}
+                        then {key_value}::varchar
                 end as key_json
             from landing
         ),
@@ -192,13 +199,18 @@ def _apply(con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: str) -> 
         """,
         [source.uri, load_id],
     )
-    compare = " or ".join(f"v.{c} is distinct from r.{c}" for c in spec.column_types if c != key) or "false"
+    keys = spec.key_columns
+    join_on = " and ".join(f"v.{k} = r.{k}" for k in keys)
+    key_list = ", ".join(keys)
+    # The key as the JSON text `checked.key_json` holds, to recognise keys the file has only as rejects.
+    raw_key_json = f"json_array({key_list})::varchar" if spec.key_fields else f"to_json({key})::varchar"
+    compare = " or ".join(f"v.{c} is distinct from r.{c}" for c in spec.column_types if c not in keys) or "false"
     con.execute(
         f"""
         create or replace temp table written as
         select v.*, r.{key} is null as _is_new
         from valid as v
-        left join raw.{spec.name} as r on v.{key} = r.{key}
+        left join raw.{spec.name} as r on {join_on}
         where r.{key} is null or ({compare})
         """
     )
@@ -210,12 +222,12 @@ def _apply(con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: str) -> 
     if source.replace_all:
         missing = f"""
             from raw.{spec.name}
-            where {key} not in (select {key} from valid)
-                and to_json({key})::varchar not in (select key_json from checked where key_json is not null)
+            where ({key_list}) not in (select {key_list} from valid)
+                and {raw_key_json} not in (select key_json from checked where key_json is not null)
         """
         (n_removed,) = con.execute(f"select count(*) {missing}").fetchone()
         con.execute(f"delete {missing}")
-    con.execute(f"delete from raw.{spec.name} where {key} in (select {key} from written)")
+    con.execute(f"delete from raw.{spec.name} where ({key_list}) in (select {key_list} from written)")
     pause_point("mid-write")
     con.execute(f"insert into raw.{spec.name} by name select * exclude (_is_new) from written")
     # A re-load of the same file replaces its earlier rejects, so loading twice leaves the same tables.

@@ -128,6 +128,13 @@ class SourceSpec:
     # deleted). False: a file holds new and changed records, upserted by key (the loader's --replace flag
     # makes one load complete).
     complete: bool = False
+    # A key made of several fields (e.g. annotator, project_id, tag); empty means the single field `key`.
+    key_fields: tuple[str, ...] = ()
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        """The fields (and raw columns) that together identify a record."""
+        return self.key_fields or (self.key,)
 
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"

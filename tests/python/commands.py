@@ -21,6 +21,16 @@ def run_loader(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def run_generator(output: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `tagifai-generate-annotations` in its own process, writing `output`."""
+    return subprocess.run(
+        [str(BIN / "tagifai-generate-annotations"), "--output", str(output), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def run_dbt(db_path: Path, command: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     """Run a dbt command (e.g. "build", "docs generate") against `db_path`, with its own target/ and logs."""
     target = db_path.parent / "dbt_target"

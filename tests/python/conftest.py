@@ -4,7 +4,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from commands import run_dbt, run_loader
+from commands import run_dbt, run_generator, run_loader
 from tagifai import settings
 from tagifai.fetch import Sources
 
@@ -24,10 +24,19 @@ def real_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_warehouse(real_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A warehouse loaded with the real data and built with `dbt build` (all dbt tests must pass)."""
+def generated_annotations(real_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An example annotations file generated from the real projects (default annotators, seed 42)."""
+    path = tmp_path_factory.mktemp("annotations") / "annotations.json"
+    result = run_generator(path, "--data-dir", str(real_data_dir))
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_warehouse(real_data_dir: Path, generated_annotations: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real data plus generated annotations, loaded and built with `dbt build` (all dbt tests must pass)."""
     db_path = tmp_path_factory.mktemp("real") / "tagifai.duckdb"
-    result = run_loader(db_path, "--data-dir", str(real_data_dir))
+    result = run_loader(db_path, "--data-dir", str(real_data_dir), "--annotations", str(generated_annotations))
     assert result.returncode == 0, result.stderr
     run_dbt(db_path, "build")
     return db_path

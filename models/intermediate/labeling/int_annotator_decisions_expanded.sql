@@ -1,0 +1,50 @@
+-- Every decision an annotator made on a project shared with other annotators: for each kept tag, did
+-- the annotator give it or not. Projects seen by one annotator only cannot show agreement and are left
+-- out; tags outside the kept label space are not compared.
+with labels as (
+    select
+        annotator,
+        project_id,
+        tag
+    from {{ ref('stg_annotations__labels') }}
+),
+
+kept_tags as (
+    select tag from {{ ref('tag_frequencies') }}
+    where is_kept
+),
+
+annotated_projects as (
+    select distinct
+        annotator,
+        project_id
+    from labels
+),
+
+shared_projects as (
+    select
+        project_id,
+        count(*) as n_annotators
+    from annotated_projects
+    group by project_id
+    having count(*) >= 2
+),
+
+final as (
+    select
+        annotated_projects.annotator,
+        annotated_projects.project_id,
+        kept_tags.tag,
+        shared_projects.n_annotators,
+        labels.tag is not null as is_tagged
+    from annotated_projects
+    inner join shared_projects on annotated_projects.project_id = shared_projects.project_id
+    cross join kept_tags
+    left join labels
+        on
+            annotated_projects.annotator = labels.annotator
+            and annotated_projects.project_id = labels.project_id
+            and kept_tags.tag = labels.tag
+)
+
+select * from final
