@@ -183,7 +183,6 @@ def _apply(con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: str) -> 
     rejected records: a bad record never deletes the last good version of its project.
     """
     spec = source.spec
-    key = spec.key
     columns = ",\n            ".join(f"{expr} as {name}" for name, expr in spec.columns.items())
     con.execute(
         f"""
@@ -200,6 +199,7 @@ def _apply(con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: str) -> 
         [source.uri, load_id],
     )
     keys = spec.key_columns
+    key = keys[0]  # any key column is null exactly when the left join finds no row
     join_on = " and ".join(f"v.{k} = r.{k}" for k in keys)
     key_list = ", ".join(keys)
     # The key as the JSON text `checked.key_json` holds, to recognise keys the file has only as rejects.
