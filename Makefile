@@ -11,7 +11,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 export TAGIFAI_DUCKDB_PATH ?= $(CURDIR)/warehouse/tagifai.duckdb
 
-.PHONY: help setup build test pytest lint dbt-score docs clean lock
+.PHONY: help setup build test pytest lint dbt-score docs clean lock bench
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,6 +45,12 @@ lint: $(STAMP)  ## ruff on Python, sqlfluff (dbt templater) on models/, macros/,
 dbt-score: $(STAMP)  ## Conventions on the manifest: descriptions, primary-key tests, sources only in staging.
 	TAGIFAI_DUCKDB_PATH=$$(mktemp -d)/score.duckdb $(BIN)/dbt parse --quiet
 	$(BIN)/dbt-score lint
+
+# Sizes: 2k is the real data; the others are generated (scripts/generate.py) under BENCH_WORK and deleted.
+BENCH_SIZES ?= 2k,200k,2M,20M
+BENCH_ARGS ?=
+bench: $(STAMP)  ## Benchmark loader, dbt build, pandas and a DuckDB baseline (BENCH_SIZES=2k,200k,...).
+	$(BIN)/python scripts/bench.py --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 
 lock:  ## Re-pin requirements/base.txt from pyproject.toml in a scratch venv.
 	rm -rf /tmp/tagifai-lock && $(PYTHON) -m venv /tmp/tagifai-lock
