@@ -16,7 +16,7 @@ import duckdb
 
 from tagifai.errors import InputFileError, RejectedRecordsError
 from tagifai.json_file import check_array_file, non_standard_literal
-from tagifai.records import SourceSpec, reason_sql
+from tagifai.records import SourceSpec, field_column, field_columns_sql, parse_sql, reason_sql
 
 METADATA_COLUMNS = {
     "_source_uri": "varchar",
@@ -118,21 +118,33 @@ def _land(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
 
 
 def _check(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
-    """Temp table `checked`: position, record, key and the reason it is rejected (null when good)."""
-    key_path = f"$.{spec.key}"
+    """Temp table `checked`: position, key, the reason a record is rejected (null when good), each field's
+    JSON (`field_<name>`), and the record's text only when it is rejected (good ones need only the fields)."""
+    key = field_column(spec.key)
+    fields = ", ".join(field_column(field) for field in spec.fields)
     con.execute(
         f"""
         create or replace temp table checked as
-        with reasons as (
+        with parsed as (
+            select position, record, {parse_sql(spec)}
+            from landing
+        ),
+
+        extracted as (
+            select position, record, record_type, {field_columns_sql(spec)}
+            from parsed
+        ),
+
+        reasons as (
             select
                 position,
                 record,
+                {fields},
                 {reason_sql(spec)} as reason,
                 case
-                    when json_type(record) = 'OBJECT' and json_type(record, '{key_path}') <> 'NULL'
-                        then json_extract(record, '{key_path}')::varchar
+                    when record_type = 'OBJECT' and json_type({key}) <> 'NULL' then {key}::varchar
                 end as key_json
-            from landing
+            from extracted
         ),
 
         counted as (
@@ -140,20 +152,32 @@ def _check(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
                 *,
                 count(key_json) over (partition by key_json) as key_copies
             from reasons
+        ),
+
+        judged as (
+            select
+                position,
+                {fields},
+                key_json,
+                record,
+                nullif(concat_ws('; ',
+                    reason,
+                    case when key_copies > 1 then '{spec.key} ' || key_json || ' appears ' || key_copies
+                        || ' times in this file; every copy is set aside' end
+                ), '') as reason
+            from counted
         )
 
         select
             position,
-            record,
+            {fields},
             key_json,
-            nullif(concat_ws('; ',
-                reason,
-                case when key_copies > 1 then '{spec.key} ' || key_json || ' appears ' || key_copies
-                    || ' times in this file; every copy is set aside' end
-            ), '') as reason
-        from counted
+            case when reason is not null then record end as record,
+            reason
+        from judged
         """
     )
+    con.execute("drop table landing")
 
 
 def _apply(con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: str) -> tuple[int, int, int, int]:
