@@ -62,7 +62,7 @@ def run_load(args: argparse.Namespace) -> None:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with Sources(settings.data_dir(args.data_dir)) as sources:
         files = _source_files(args, sources)
-        with duckdb.connect(str(db_path)) as con:
+        with duckdb.connect(str(db_path), config=settings.duckdb_config()) as con:
             reports = load(con, files, strict=args.strict)
     for report in reports:
         print(f"tagifai-load: {report.summary()}")
