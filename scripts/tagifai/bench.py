@@ -366,6 +366,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--out-dir", type=Path, default=settings.PROJECT_ROOT / "benchmarks")
     parser.add_argument("--no-pandas", action="store_true", help="do not run the lesson's pandas code")
     parser.add_argument("--keep-data", action="store_true", help="keep generated files in --work-dir")
+    parser.add_argument(
+        "--reuse-data",
+        action="store_true",
+        help="use WORK_DIR/<size>/data/projects.json if present (e.g. written beforehand by tagifai-generate)",
+    )
     parser.add_argument("--fresh", action="store_true", help="drop earlier results instead of merging by size")
     return parser
 
@@ -385,12 +390,18 @@ def main(argv: list[str] | None = None) -> int:
         earlier = {r["label"]: r for r in json.loads(results_path.read_text())["sizes"]}
     for label, n_projects in sizes:
         work = args.work_dir / label
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
+        reuse = args.reuse_data and (work / "data" / "projects.json").is_file()
+        for stale in work.iterdir() if work.is_dir() else []:
+            if not (reuse and stale.name == "data"):
+                shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+        work.mkdir(parents=True, exist_ok=True)
         try:
             if n_projects is None:
                 data_dir = Path(source_dir)
                 json_bytes = (data_dir / "projects.json").stat().st_size
+            elif reuse:
+                data_dir = work / "data"
+                print(f"bench: {label}: reusing {data_dir} (written by tagifai-generate -n {n_projects}, seed 0)")
             else:
                 started = time.perf_counter()
                 data_dir = work / "data"
