@@ -27,6 +27,7 @@ import shutil
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -206,13 +207,20 @@ def _runner(kind: str, data_dir: Path, min_tag_freq: int, work: Path) -> tuple[M
 
 
 def bench_size(
-    label: str, data_dir: Path, work: Path, repeat: int, pandas_ok: str | None, n_generated: int | None
+    label: str,
+    data_dir: Path,
+    work: Path,
+    repeat: int,
+    pandas_ok: str | None,
+    n_generated: int | None,
+    block_size: int,
+    save: Callable[[SizeResult], None],
 ) -> SizeResult:
     """Measure every step `repeat` times at one size (`n_generated` projects, or None for the real data)."""
     projects = data_dir / "projects.json"
     generated = n_generated is not None
     n_projects = n_generated if generated else len(json.loads(projects.read_text(encoding="utf-8")))
-    threshold = scaled_min_tag_freq(n_projects, read_shape(data_dir).block_size) if generated else 30
+    threshold = scaled_min_tag_freq(n_projects, block_size) if generated else 30
     result = SizeResult(label, n_projects, projects.stat().st_size, threshold)
     if pandas_ok:
         result.skipped["pandas"] = pandas_ok
@@ -227,21 +235,24 @@ def bench_size(
             env=env,
             log=work / "loader.log",
         )
+        result.runs.setdefault("loader", []).append(load)
+        save(result)
         measure(_dbt_command("parse", work, threshold), env=env, log=work / "dbt_parse.log")  # untimed warm-up
         build = measure(_dbt_command("build", work, threshold), env=env, log=work / "dbt_build.log")
         result.dbt_split.append(_dbt_split(work / "dbt_target"))
-        result.runs.setdefault("loader", []).append(load)
         result.runs.setdefault("dbt_build", []).append(build)
         result.runs.setdefault("pipeline", []).append(
             Measurement(load.wall_s + build.wall_s, max(load.peak_mib, build.peak_mib), 0)
         )
         result.counts["pipeline"], result.positions_ok = _warehouse_counts(db_path, 1 if generated else None)
+        save(result)  # partial results survive a run stopped at a later step
         for kind in ("pandas", "baseline"):
             if kind in result.skipped:
                 continue
             run, counts = _runner(kind, data_dir, threshold, work)
             result.runs.setdefault(kind, []).append(run)
             result.counts[kind] = counts
+            save(result)
         print(f"bench: {label}: {_line(result)}", flush=True)
     return result
 
@@ -383,11 +394,23 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     sizes = [(text.strip(), parse_size(text)) for text in args.sizes.split(",") if text.strip()]
     args.out_dir.mkdir(parents=True, exist_ok=True)
+    block_size = read_shape(Path(source_dir)).block_size  # the real file's size: small, read once
     machine = machine_info()
     results_path = args.out_dir / "results.json"
     earlier = {}
     if results_path.exists() and not args.fresh:
         earlier = {r["label"]: r for r in json.loads(results_path.read_text())["sizes"]}
+
+    def save(result: SizeResult) -> None:
+        earlier[result.label] = result.as_dict() | {
+            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        }
+        all_results = sorted(earlier.values(), key=lambda r: r["n_projects"])
+        results_path.write_text(json.dumps({"machine": machine, "sizes": all_results}, indent=2) + "\n")
+        write_markdown(all_results, machine, args.out_dir / "results.md")
+        write_chart(all_results, args.out_dir / "results.png")
+
     for label, n_projects in sizes:
         work = args.work_dir / label
         reuse = args.reuse_data and (work / "data" / "projects.json").is_file()
@@ -410,18 +433,11 @@ def main(argv: list[str] | None = None) -> int:
                 json_bytes = (data_dir / "projects.json").stat().st_size
             repeat = args.repeat if (n_projects or 0) < 2_000_000 else args.repeat_large
             skip = pandas_skip_reason(json_bytes, not args.no_pandas)
-            result = bench_size(label, data_dir, work, repeat, skip, n_projects)
+            result = bench_size(label, data_dir, work, repeat, skip, n_projects, block_size, save)
         finally:
             if not args.keep_data:
                 shutil.rmtree(work, ignore_errors=True)
-        earlier[label] = result.as_dict() | {
-            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "load_average_after": [round(x, 2) for x in os.getloadavg()],
-        }
-        all_results = sorted(earlier.values(), key=lambda r: r["n_projects"])
-        results_path.write_text(json.dumps({"machine": machine, "sizes": all_results}, indent=2) + "\n")
-        write_markdown(all_results, machine, args.out_dir / "results.md")
-        write_chart(all_results, args.out_dir / "results.png")
+        save(result)
     print((args.out_dir / "results.md").read_text())
     for r in sorted(earlier.values(), key=lambda r: r["n_projects"]):
         ratio = r["ratios"]
