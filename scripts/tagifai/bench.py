@@ -118,6 +118,7 @@ class SizeResult:
                 steps[step] = {
                     "wall_s": round(self.median(step, "wall_s"), 3),
                     "peak_mib": round(self.median(step, "peak_mib"), 1),
+                    "cpu_s": round(self.median(step, "cpu_s"), 3),
                     "runs": [{"wall_s": round(r.wall_s, 3), "peak_mib": round(r.peak_mib, 1)} for r in self.runs[step]],
                 }
         split = {
@@ -242,7 +243,7 @@ def bench_size(
         result.dbt_split.append(_dbt_split(work / "dbt_target"))
         result.runs.setdefault("dbt_build", []).append(build)
         result.runs.setdefault("pipeline", []).append(
-            Measurement(load.wall_s + build.wall_s, max(load.peak_mib, build.peak_mib), 0)
+            Measurement(load.wall_s + build.wall_s, max(load.peak_mib, build.peak_mib), 0, load.cpu_s + build.cpu_s)
         )
         result.counts["pipeline"], result.positions_ok = _warehouse_counts(db_path, 1 if generated else None)
         save(result)  # partial results survive a run stopped at a later step
@@ -291,7 +292,8 @@ def write_markdown(results: list[dict[str, object]], machine: dict[str, object],
         f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB; DuckDB "
         f"{machine['duckdb']}, dbt-core {machine['dbt_core']}, pandas {machine['pandas']}; "
         f"load average at start {machine['load_average_at_start']} (the machine was shared). "
-        "Wall time and peak memory (largest resident set in the process tree), medians of the runs.",
+        "Wall time (CPU time of the process tree), peak memory (largest resident set in the tree), medians "
+        "of the runs. Pipeline = loader + dbt build, run one after the other.",
         "",
         "| projects | JSON | loader | dbt build (models / tests, s) | pipeline | pandas (lesson) | "
         "DuckDB baseline | pandas / pipeline | pipeline / baseline | pipeline s per M |",
@@ -308,7 +310,8 @@ def write_markdown(results: list[dict[str, object]], machine: dict[str, object],
                 return "skipped (cannot fit)" if "cannot fit" in s["skipped"] else "skipped"
             peak = s["peak_mib"]
             memory = f"{peak / 1024:.1f} GiB" if peak >= 1024 else f"{peak:.0f} MiB"
-            return f"{s['wall_s']:.2f} s, {memory}"
+            cpu = f" ({s['cpu_s']:.1f} s CPU)" if s.get("cpu_s") else ""
+            return f"{s['wall_s']:.2f} s{cpu}, {memory}"
 
         def num(value: float | None, suffix: str = "x") -> str:
             return "-" if value is None else f"{value:.2f}{suffix}"

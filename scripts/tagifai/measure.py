@@ -26,6 +26,7 @@ class Measurement:
     wall_s: float
     peak_mib: float
     returncode: int
+    cpu_s: float = 0.0  # user + system CPU seconds of the process tree (2 cores: up to 2x wall)
 
     def as_dict(self) -> dict[str, float | int]:
         return asdict(self)
@@ -42,7 +43,7 @@ def measure(command: list[str], env: dict[str, str] | None = None, log: Path | N
     """Run `command` to completion; its stdout and stderr go to `log` (or are discarded)."""
     with tempfile.TemporaryDirectory(prefix="tagifai-measure-") as scratch:
         peak_file = Path(scratch) / "peak_kib"
-        wrapped = [str(GNU_TIME), "-f", "%M", "-o", str(peak_file), *command] if GNU_TIME.exists() else command
+        wrapped = [str(GNU_TIME), "-f", "%M %U %S", "-o", str(peak_file), *command] if GNU_TIME.exists() else command
         with open(log, "w") if log else open(os.devnull, "w") as out:  # noqa: SIM115
             started = time.perf_counter()
             process = subprocess.Popen(wrapped, stdout=out, stderr=subprocess.STDOUT, env=env)
@@ -50,11 +51,12 @@ def measure(command: list[str], env: dict[str, str] | None = None, log: Path | N
             wall = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         peak_kib = usage.ru_maxrss
+        cpu = usage.ru_utime + usage.ru_stime
         if GNU_TIME.exists() and peak_file.exists():
-            lines = peak_file.read_text().split()
-            if lines and lines[-1].isdigit():
-                peak_kib = int(lines[-1])
-    result = Measurement(wall_s=wall, peak_mib=peak_kib / 1024, returncode=process.returncode)
+            fields = peak_file.read_text().split()
+            if len(fields) >= 3 and fields[-3].isdigit():
+                peak_kib = int(fields[-3])
+    result = Measurement(wall_s=wall, peak_mib=peak_kib / 1024, returncode=process.returncode, cpu_s=cpu)
     if result.returncode != 0:
         tail = log.read_text(errors="replace")[-3000:] if log else ""
         raise CommandFailedError(f"{' '.join(command)} exited with {result.returncode}; see {log}\n{tail}")
