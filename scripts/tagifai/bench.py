@@ -428,6 +428,7 @@ def main(argv: list[str] | None = None) -> int:
             elif reuse:
                 data_dir = work / "data"
                 print(f"bench: {label}: reusing {data_dir} (written by tagifai-generate -n {n_projects}, seed 0)")
+                json_bytes = (data_dir / "projects.json").stat().st_size
             else:
                 started = time.perf_counter()
                 data_dir = work / "data"
