@@ -12,7 +12,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export TAGIFAI_DUCKDB_PATH ?= $(CURDIR)/warehouse/tagifai.duckdb
 export TAGIFAI_SPARK_DIR ?= $(CURDIR)/warehouse/spark
 
-.PHONY: help setup build test pytest lint dbt-score docs docs-serve report clean lock setup-spark build-spark test-spark annotations
+.PHONY: help setup build test pytest lint dbt-score docs docs-serve report clean lock setup-spark build-spark test-spark annotations bench
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -80,6 +80,12 @@ docs-serve: docs  ## Serve the docs site on http://127.0.0.1:8080 (Ctrl-C to sto
 
 report: $(STAMP)  ## Charts (PNG) and one self-contained HTML page in reports/ from the warehouse (make build first).
 	$(BIN)/tagifai-report --out-dir reports
+
+# Sizes: 2k is the real data; the others are generated (scripts/generate.py) under BENCH_WORK and deleted.
+BENCH_SIZES ?= 2k,200k,2M,20M
+BENCH_ARGS ?=
+bench: $(STAMP)  ## Benchmark loader, dbt build, pandas and a DuckDB baseline (BENCH_SIZES=2k,200k,...).
+	$(BIN)/python scripts/bench.py --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 
 lock:  ## Re-pin requirements/base.txt from pyproject.toml in a scratch venv.
 	rm -rf /tmp/tagifai-lock && $(PYTHON) -m venv /tmp/tagifai-lock

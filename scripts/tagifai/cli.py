@@ -102,7 +102,7 @@ def load_into(db_path: Path, args: argparse.Namespace) -> None:
     """Resolve the sources, load them into `db_path` in one transaction and print what was done."""
     with Sources(settings.data_dir(args.data_dir)) as sources:
         files = _source_files(args, sources)
-        with duckdb.connect(str(db_path)) as con:
+        with duckdb.connect(str(db_path), config=settings.duckdb_config()) as con:
             reports = load(con, files, strict=args.strict)
             ensure_raw_table(con)
     for report in reports:

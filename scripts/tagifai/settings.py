@@ -18,6 +18,11 @@ FILE_NAMES = {"projects": "projects.json", "tags": "tags.json"}
 DATA_DIR_ENV = "TAGIFAI_DATA_DIR"
 DUCKDB_PATH_ENV = "TAGIFAI_DUCKDB_PATH"
 DEFAULT_DUCKDB_PATH = PROJECT_ROOT / "warehouse" / "tagifai.duckdb"
+# DuckDB's memory cap for the loader (profiles.yml reads the same variable for dbt). Above it DuckDB spills
+# to <warehouse>.tmp/, so 20M projects (6 GB of JSON) load in bounded memory; DuckDB's own default is 80%
+# of the machine's memory.
+MEMORY_LIMIT_ENV = "TAGIFAI_DUCKDB_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "4GB"
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,11 @@ def data_dir(cli_value: str | None) -> Path | None:
     """The local data folder from --data-dir or $TAGIFAI_DATA_DIR; None means the public URLs."""
     value = cli_value or os.environ.get(DATA_DIR_ENV)
     return Path(value).expanduser().resolve() if value else None
+
+
+def duckdb_config() -> dict[str, str]:
+    """Settings for the loader's DuckDB connection: the memory cap ($TAGIFAI_DUCKDB_MEMORY_LIMIT, else 4GB)."""
+    return {"memory_limit": os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT}
 
 
 # The spark target (profiles.yml): metastore, Spark warehouse and the raw Parquet tables live in one folder.
