@@ -13,7 +13,12 @@ BIN = Path(sys.executable).parent
 
 
 def _score(project: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TAGIFAI_DUCKDB_PATH": str(project / "score.duckdb"), "DBT_PROFILES_DIR": str(project)}
+    env = {
+        **os.environ,
+        "TAGIFAI_DUCKDB_PATH": str(project / "score.duckdb"),
+        "DBT_PROFILES_DIR": str(project),
+        "DBT_PROJECT_DIR": str(project),  # dbt-score reads the manifest from here (the Makefile exports it)
+    }
     parse = subprocess.run(
         [str(BIN / "dbt"), "parse", "--quiet", "--project-dir", str(project)],
         capture_output=True,

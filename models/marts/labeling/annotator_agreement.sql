@@ -127,8 +127,8 @@ group_stats as (
     select
         group_counts.tag,
         'all annotators' as comparison,
-        cast(null as varchar) as annotator_a,
-        cast(null as varchar) as annotator_b,
+        cast(null as {{ dbt.type_string() }}) as annotator_a,
+        cast(null as {{ dbt.type_string() }}) as annotator_b,
         annotators.n_annotators,
         group_counts.n_items,
         group_counts.n_disagreements,

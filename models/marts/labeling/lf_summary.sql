@@ -83,7 +83,7 @@ final as (
         n_conflicts,
         n_correct as correct,
         n_incorrect as incorrect,
-        case when n_covered > 0 then '[' || cast(label as varchar) || ']' else '[]' end as polarity,
+        case when n_covered > 0 then '[' || cast(label as {{ dbt.type_string() }}) || ']' else '[]' end as polarity,
         cast(n_covered as double) / nullif(n_projects, 0) as coverage,
         cast(n_overlaps as double) / nullif(n_projects, 0) as overlap_fraction,
         cast(n_conflicts as double) / nullif(n_projects, 0) as conflict_fraction,
