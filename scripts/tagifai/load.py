@@ -275,6 +275,17 @@ def load(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], strict: bool
                 )
             n_loaded, n_new, n_changed, n_rejected, n_removed = _apply(con, source, load_id)
             seconds = time.perf_counter() - started
+            report = LoadReport(
+                source.spec.name,
+                source.uri,
+                n_records,
+                n_loaded,
+                n_new,
+                n_changed,
+                n_rejected,
+                n_removed,
+                seconds,
+            )
             con.execute(
                 """
                 insert into raw.load_log (
@@ -285,31 +296,19 @@ def load(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], strict: bool
                 """,
                 [
                     load_id,
-                    source.spec.name,
-                    source.uri,
-                    n_records,
-                    n_loaded,
-                    n_new,
-                    n_changed,
-                    n_rejected,
+                    report.source_name,
+                    report.uri,
+                    report.n_records,
+                    report.n_loaded,
+                    report.n_new,
+                    report.n_changed,
+                    report.n_rejected,
                     source.replace_all,
-                    seconds,
-                    n_removed,
+                    report.seconds,
+                    report.n_removed,
                 ],
             )
-            reports.append(
-                LoadReport(
-                    source.spec.name,
-                    source.uri,
-                    n_records,
-                    n_loaded,
-                    n_new,
-                    n_changed,
-                    n_rejected,
-                    n_removed,
-                    seconds,
-                )
-            )
+            reports.append(report)
         for table in ("landing", "checked", "valid", "written"):
             con.execute(f"drop table if exists {table}")
         pause_point("before-commit")
