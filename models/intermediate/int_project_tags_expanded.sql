@@ -33,11 +33,14 @@ candidate_parents as (
     inner join ancestors on project_tags.tag = ancestors.tag
 ),
 
+-- Restricted to the projects that have candidates (none when the var is off), so no distinct or
+-- group-by runs over every project tag.
 existing_tags as (
     select distinct
         project_id,
         tag
     from project_tags
+    where project_id in (select candidate_parents.project_id from candidate_parents)
 ),
 
 new_parents as (
@@ -64,6 +67,7 @@ last_positions as (
         project_id,
         max(tag_position) as last_position
     from project_tags
+    where project_id in (select new_parents.project_id from new_parents)
     group by project_id
 ),
 

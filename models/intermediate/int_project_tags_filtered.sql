@@ -1,3 +1,6 @@
+-- A table, not a view: five marts read it, and as a view each re-ran the whole unnest-resolve-expand chain.
+{{ config(materialized='table') }}
+
 -- The lesson's first filter: keep a project tag when it is a taxonomy tag (include) and not in the
 -- excluded_tags seed (exclude). Matching is exact and case-sensitive, and a tag repeated inside one
 -- project stays once per position, as pandas' list comprehension does. The input is the author's tags

@@ -30,27 +30,50 @@ mapped as (
     left join aliases on project_tags.tag = aliases.alias
 ),
 
-ranked as (
-    select
-        project_id,
-        tag_position,
-        source_tag,
-        tag,
-        tag_source,
-        row_number() over (partition by project_id, tag order by tag_position) as occurrence,
-        max(case when tag_source = 'author' then 1 else 0 end) over (partition by project_id, tag) as has_author_tag
-    from mapped
-),
-
-final as (
+-- Only the resolved aliases need the checks below; the author's rows (all rows when the var is off) pass
+-- straight through, so no window or join runs over every project tag.
+author_tags as (
     select
         project_id,
         tag_position,
         tag,
         source_tag,
         tag_source
-    from ranked
-    where tag_source = 'author' or (occurrence = 1 and has_author_tag = 0)
+    from mapped
+    where tag_source = 'author'
+),
+
+alias_tags as (
+    select
+        project_id,
+        tag_position,
+        tag,
+        source_tag,
+        tag_source,
+        row_number() over (partition by project_id, tag order by tag_position) as occurrence
+    from mapped
+    where tag_source = 'alias'
+),
+
+new_alias_tags as (
+    select
+        alias_tags.project_id,
+        alias_tags.tag_position,
+        alias_tags.tag,
+        alias_tags.source_tag,
+        alias_tags.tag_source
+    from alias_tags
+    left join author_tags
+        on
+            alias_tags.project_id = author_tags.project_id
+            and alias_tags.tag = author_tags.tag
+    where alias_tags.occurrence = 1 and author_tags.project_id is null
+),
+
+final as (
+    select * from author_tags
+    union all
+    select * from new_alias_tags
 )
 
 select * from final

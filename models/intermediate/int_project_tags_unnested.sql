@@ -30,7 +30,7 @@ with projects as (
         loaded_at
     from {{ ref('stg_madewithml__projects') }}
     {% if is_incremental() %}
-        where loaded_at > (select coalesce(max(loaded_at), '1900-01-01') from {{ this }})
+        where loaded_at > (select coalesce(max(already_built.loaded_at), '1900-01-01') from {{ this }} as already_built)
     {% endif %}
 ),
 

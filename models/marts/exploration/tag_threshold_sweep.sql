@@ -36,23 +36,36 @@ thresholds as (
     from bounds
 ),
 
-tags_kept as (
+-- Counts at each frequency, then summed from the largest frequency down: a threshold keeps everything
+-- at or above it. Linear in tags + projects + thresholds (an inequality join of thresholds against
+-- projects grows with their product and never finishes at millions of projects).
+tags_at_frequency as (
     select
-        thresholds.min_tag_freq,
-        count(tag_usage.tag) as n_tags,
-        coalesce(sum(tag_usage.frequency), 0) as n_labels
-    from thresholds
-    left join tag_usage on thresholds.min_tag_freq <= tag_usage.frequency
-    group by thresholds.min_tag_freq
+        frequency,
+        count(*) as n_tags,
+        sum(frequency) as n_labels
+    from tag_usage
+    group by frequency
 ),
 
-projects_kept as (
+projects_at_frequency as (
+    select
+        max_tag_frequency as frequency,
+        count(*) as n_projects
+    from project_reach
+    group by max_tag_frequency
+),
+
+kept_at_threshold as (
     select
         thresholds.min_tag_freq,
-        count(project_reach.project_id) as n_projects
+        cast(sum(coalesce(tags_at_frequency.n_tags, 0)) over at_or_above as bigint) as n_tags,
+        cast(sum(coalesce(tags_at_frequency.n_labels, 0)) over at_or_above as bigint) as n_labels,
+        cast(sum(coalesce(projects_at_frequency.n_projects, 0)) over at_or_above as bigint) as n_projects
     from thresholds
-    left join project_reach on thresholds.min_tag_freq <= project_reach.max_tag_frequency
-    group by thresholds.min_tag_freq
+    left join tags_at_frequency on thresholds.min_tag_freq = tags_at_frequency.frequency
+    left join projects_at_frequency on thresholds.min_tag_freq = projects_at_frequency.frequency
+    window at_or_above as (order by thresholds.min_tag_freq desc rows between unbounded preceding and current row)
 ),
 
 totals as (
@@ -63,15 +76,14 @@ totals as (
 
 final as (
     select
-        tags_kept.min_tag_freq,
-        tags_kept.n_tags,
-        projects_kept.n_projects,
-        tags_kept.n_labels,
-        totals.n_tagged_projects - projects_kept.n_projects as n_projects_dropped,
-        cast(projects_kept.n_projects as double) / nullif(totals.n_all_projects, 0) as share_of_projects,
-        tags_kept.min_tag_freq = {{ var('min_tag_freq') }} as is_current_threshold
-    from tags_kept
-    inner join projects_kept on tags_kept.min_tag_freq = projects_kept.min_tag_freq
+        kept_at_threshold.min_tag_freq,
+        kept_at_threshold.n_tags,
+        kept_at_threshold.n_projects,
+        kept_at_threshold.n_labels,
+        totals.n_tagged_projects - kept_at_threshold.n_projects as n_projects_dropped,
+        cast(kept_at_threshold.n_projects as double) / nullif(totals.n_all_projects, 0) as share_of_projects,
+        kept_at_threshold.min_tag_freq = {{ var('min_tag_freq') }} as is_current_threshold
+    from kept_at_threshold
     cross join totals
 )
 

@@ -2,10 +2,23 @@
 -- function matches its pattern literally as a whole word: not preceded or followed by an ASCII letter or
 -- digit. A `regex` function matches its pattern anywhere in the text. Both ignore case unless
 -- is_case_sensitive. The gold label of a vote is whether the project carries the tag in labeled_projects.
+--
+-- The functions are read from the seed when the model runs and written into the SQL as constants
+-- (macro labeling_function_definitions): every function is evaluated in one pass over the projects,
+-- each regular expression compiled once.
+{%- set functions = labeling_function_definitions() %}
+{%- set fired_names = [] %}
+{%- for function in functions %}
+    {%- do fired_names.append(
+        'case when ' ~ labeling_function_condition(function, 'text', 'lower_text')
+        ~ ' then ' ~ sql_string_literal(function.lf_name) ~ ' end'
+    ) %}
+{%- endfor %}
 with projects as (
     select
         project_id,
-        text
+        text,
+        lower(text) as lower_text
     from {{ ref('stg_madewithml__projects') }}
 ),
 
@@ -13,13 +26,7 @@ labeling_functions as (
     select
         lf_name,
         tag,
-        label,
-        is_case_sensitive,
-        case
-            when kind = 'keyword'
-                then '(^|[^0-9A-Za-z])' || {{ regex_escape('pattern') }} || '([^0-9A-Za-z]|$)'
-            else pattern
-        end as regex_pattern
+        label
     from {{ ref('labeling_functions') }}
 ),
 
@@ -40,16 +47,21 @@ dataset_labels as (
     inner join kept_tags on filtered_project_tags.tag = kept_tags.tag
 ),
 
+fired as (
+    select
+        project_id,
+        {{ unnest_non_null(fired_names, dbt.type_string()) }} as lf_name
+    from projects
+),
+
 votes as (
     select
-        projects.project_id,
+        fired.project_id,
         labeling_functions.lf_name,
         labeling_functions.tag,
         labeling_functions.label
-    from projects
-    cross join labeling_functions
-    where
-        {{ regex_search('projects.text', 'labeling_functions.regex_pattern', 'labeling_functions.is_case_sensitive') }}
+    from fired
+    inner join labeling_functions on fired.lf_name = labeling_functions.lf_name
 ),
 
 final as (
