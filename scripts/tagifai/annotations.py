@@ -11,11 +11,20 @@ from __future__ import annotations
 import duckdb
 
 from tagifai.load import METADATA_COLUMNS
-from tagifai.records import TIMESTAMP_FORMAT, Check, SourceSpec, integer_id, optional_timestamp, required_string
+from tagifai.records import (
+    TIMESTAMP_FORMAT,
+    Check,
+    SourceSpec,
+    field_type,
+    field_value,
+    integer_id,
+    optional_timestamp,
+    required_string,
+)
 
 
 def _required_timestamp(field: str) -> list[Check]:
-    kind = f"json_type(record, '$.{field}')"
+    kind = field_type(field)
     return [
         Check(f"{kind} is null", f"'{field} is missing'"),
         Check(f"{kind} = 'NULL'", f"'{field} is null'"),
@@ -34,10 +43,10 @@ ANNOTATIONS = SourceSpec(
         *_required_timestamp("labeled_at"),
     ],
     columns={
-        "annotator": "record ->> '$.annotator'",
-        "project_id": "(record ->> '$.project_id')::bigint",
-        "tag": "record ->> '$.tag'",
-        "labeled_at": "record ->> '$.labeled_at'",
+        "annotator": field_value("annotator"),
+        "project_id": f"{field_value('project_id')}::bigint",
+        "tag": field_value("tag"),
+        "labeled_at": field_value("labeled_at"),
     },
     column_types={"annotator": "varchar", "project_id": "bigint", "tag": "varchar", "labeled_at": "varchar"},
 )

@@ -22,7 +22,7 @@ from tagifai.csv_file import land_csv
 from tagifai.errors import InputFileError, RejectedRecordsError
 from tagifai.json_file import check_array_file, locate_syntax_error, non_standard_literal
 from tagifai.pause import pause_point
-from tagifai.records import SourceSpec, reason_sql
+from tagifai.records import SourceSpec, field_column, field_columns_sql, field_type, parse_sql, reason_sql
 
 METADATA_COLUMNS = {
     "_source_uri": "varchar",
@@ -100,79 +100,146 @@ def _table_ddl(spec: SourceSpec) -> str:
     return f"create table if not exists raw.{spec.name} (\n    {body}\n);"
 
 
-def _land(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
-    """Temp table `landing`: one row per array element or CSV row (position from 1, record as JSON text)."""
+JSON_ELEMENTS = (
+    "select ordinality as position, json as record "
+    "from read_json_objects(?, format = 'array', maximum_object_size = 268435456) with ordinality"
+)
+
+
+def _elements(con: duckdb.DuckDBPyConnection, source: SourceFile) -> tuple[str, list[str]]:
+    """The file's elements as SQL (position from 1, record as JSON text) and its parameters.
+
+    JSON is read straight from the file by the statement that checks it (no copy of the whole file is
+    kept); a CSV file is first landed in the temp table `landing` (see tagifai.csv_file).
+    """
     label = source.uri
     if source.path.suffix.lower() == ".csv":
         integer_fields = {name for name, kind in source.spec.column_types.items() if kind == "bigint"}
         land_csv(con, source.path, label, integer_fields)
-        return
+        return "select position, record from landing", []
     check_array_file(source.path, label)
+    return JSON_ELEMENTS, [str(source.path)]
+
+
+def _parse_error(source: SourceFile, exc: duckdb.Error) -> InputFileError:
+    """The file-level fault behind a failed read, with its position when it can be found."""
+    located = locate_syntax_error(source.path)
+    if located is not None:
+        return InputFileError(source.uri, *located)
+    first_line = str(exc).splitlines()[0]
+    problem = first_line.split("Error: ", 1)[-1].replace(f' in file "{source.path}"', "").strip()
+    return InputFileError(source.uri, "while parsing", problem)
+
+
+def _check(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
+    """Temp table `checked`: one row per element with its position, key (`key_json`), the reason it is
+    rejected (null when good), its raw columns (typed, for good records) and its text (`record`, kept only
+    for rejected records and the few that mention NaN or Infinity: good ones need only their columns).
+
+    Each element is parsed once (records.parse_sql) in one streaming pass over the file.
+    """
+    spec = source.spec
+    elements, params = _elements(con, source)
+    present = " and ".join(f"{field_type(field)} <> 'NULL'" for field in spec.key_columns)
+    values = ", ".join(field_column(field) for field in spec.key_columns)
+    key_value = f"json_array({values})" if spec.key_fields else values
+    columns = ",\n            ".join(
+        f"case when reason is null then {expr} end as {name}" for name, expr in spec.columns.items()
+    )
     try:
         con.execute(
-            "create or replace temp table landing as "
-            "select ordinality as position, json as record "
-            "from read_json_objects(?, format = 'array', maximum_object_size = 268435456) with ordinality",
-            [str(source.path)],
+            f"""
+            create or replace temp table checked as
+            with elements as (
+                {elements}
+            ),
+
+            parsed as (
+                select position, record, {parse_sql(spec)}
+                from elements
+            ),
+
+            extracted as (
+                select position, record, record_type, record_keys, {field_columns_sql(spec)}
+                from parsed
+            ),
+
+            reasons as (
+                select
+                    *,
+                    {reason_sql(spec)} as reason,
+                    case when record_type = 'OBJECT' and {present} then {key_value}::varchar end as key_json
+                from extracted
+            )
+
+            select
+                position,
+                key_json,
+                reason,
+                {columns},
+                case
+                    when reason is not null or contains(record, 'NaN') or contains(record, 'Infinity') then record
+                end as record
+            from reasons
+            """,
+            params,
         )
     except duckdb.Error as exc:
-        located = locate_syntax_error(source.path)
-        if located is not None:
-            raise InputFileError(label, *located) from exc
-        first_line = str(exc).splitlines()[0]
-        problem = first_line.split("Error: ", 1)[-1].replace(f' in file "{source.path}"', "").strip()
-        raise InputFileError(label, "while parsing", problem) from exc
+        if not params:  # a CSV file was parsed by land_csv; anything failing here is not the file's fault
+            raise
+        raise _parse_error(source, exc) from exc
     # DuckDB accepts NaN/Infinity; JSON does not. Only records that mention them are re-parsed strictly.
     candidates = con.execute(
-        "select position, record from landing where contains(record, 'NaN') or contains(record, 'Infinity')"
+        "select position, record from checked "
+        "where contains(record, 'NaN') or contains(record, 'Infinity') order by position"
     ).fetchall()
     for position, record in candidates:
         literal = non_standard_literal(record)
         if literal:
             raise InputFileError(
-                label, f"record {position}", f"non-standard JSON literal {literal}; use null or a number"
+                source.uri, f"record {position}", f"non-standard JSON literal {literal}; use null or a number"
             )
+    _set_aside_repeated_keys(con, source, elements, params)
 
 
-def _check(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
-    """Temp table `checked`: position, record, key and the reason it is rejected (null when good)."""
-    present = " and ".join(f"json_type(record, '$.{field}') <> 'NULL'" for field in spec.key_columns)
-    values = ", ".join(f"json_extract(record, '$.{field}')" for field in spec.key_columns)
-    key_value = f"json_array({values})" if spec.key_fields else values
+def _set_aside_repeated_keys(
+    con: duckdb.DuckDBPyConnection, source: SourceFile, elements: str, params: list[str]
+) -> None:
+    """Reject every copy of a key the file holds more than once (which copy counts would be a guess)."""
     con.execute(
-        f"""
-        create or replace temp table checked as
-        with reasons as (
-            select
-                position,
-                record,
-                {reason_sql(spec)} as reason,
-                case
-                    when json_type(record) = 'OBJECT' and {present}
-                        then {key_value}::varchar
-                end as key_json
-            from landing
-        ),
-
-        counted as (
-            select
-                *,
-                count(key_json) over (partition by key_json) as key_copies
-            from reasons
-        )
-
-        select
-            position,
-            record,
-            key_json,
-            nullif(concat_ws('; ',
-                reason,
-                case when key_copies > 1 then '{spec.key} ' || key_json || ' appears ' || key_copies
-                    || ' times in this file; every copy is set aside' end
-            ), '') as reason
-        from counted
+        """
+        create or replace temp table repeated_keys as
+        select key_json, count(*) as copies
+        from checked
+        where key_json is not null
+        group by key_json
+        having count(*) > 1
         """
     )
+    (n_repeated,) = con.execute("select count(*) from repeated_keys").fetchone()
+    if n_repeated:
+        con.execute(
+            f"""
+            update checked
+            set reason = concat_ws('; ', checked.reason, '{source.spec.key} ' || checked.key_json || ' appears '
+                || repeated_keys.copies || ' times in this file; every copy is set aside')
+            from repeated_keys
+            where checked.key_json = repeated_keys.key_json
+            """
+        )
+        # Good records kept no text; read it again for the copies just set aside (rare: a second pass only
+        # when a file repeats keys).
+        con.execute(
+            f"""
+            update checked
+            set record = elements.record
+            from ({elements}) as elements
+            where checked.position = elements.position and checked.record is null
+                and checked.key_json in (select key_json from repeated_keys)
+            """,
+            params,
+        )
+    con.execute("drop table repeated_keys")
 
 
 def _apply(con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: str) -> tuple[int, int, int, int, int]:
@@ -181,55 +248,56 @@ def _apply(con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: str) -> 
     Returns (loaded, new, changed, rejected, removed). Unchanged rows are left as they are. With
     `replace_all`, rows whose key is not in the file are deleted, except keys the file holds only as
     rejected records: a bad record never deletes the last good version of its project.
+    Temp tables hold keys only; the records go from `checked` to the raw table in one insert.
     """
     spec = source.spec
-    columns = ",\n            ".join(f"{expr} as {name}" for name, expr in spec.columns.items())
-    con.execute(
-        f"""
-        create or replace temp table valid as
-        select
-            {columns},
-            ? as _source_uri,
-            position as _source_position,
-            ? as _load_id,
-            current_timestamp as _loaded_at
-        from checked
-        where reason is null
-        """,
-        [source.uri, load_id],
-    )
     keys = spec.key_columns
     key = keys[0]  # any key column is null exactly when the left join finds no row
-    join_on = " and ".join(f"v.{k} = r.{k}" for k in keys)
+    join_on = " and ".join(f"c.{k} = r.{k}" for k in keys)
     key_list = ", ".join(keys)
     # The key as the JSON text `checked.key_json` holds, to recognise keys the file has only as rejects.
     raw_key_json = f"json_array({key_list})::varchar" if spec.key_fields else f"to_json({key})::varchar"
-    compare = " or ".join(f"v.{c} is distinct from r.{c}" for c in spec.column_types if c not in keys) or "false"
+    compare = " or ".join(f"c.{c} is distinct from r.{c}" for c in spec.column_types if c not in keys) or "false"
+    c_keys = ", ".join(f"c.{k}" for k in keys)
     con.execute(
         f"""
-        create or replace temp table written as
-        select v.*, r.{key} is null as _is_new
-        from valid as v
+        create or replace temp table touched as
+        select {c_keys}, r.{key} is null as is_new
+        from checked as c
         left join raw.{spec.name} as r on {join_on}
-        where r.{key} is null or ({compare})
+        where c.reason is null and (r.{key} is null or ({compare}))
         """
     )
-    (n_loaded,) = con.execute("select count(*) from valid").fetchone()
+    (n_loaded,) = con.execute("select count(*) from checked where reason is null").fetchone()
     n_new, n_changed = con.execute(
-        "select count(*) filter (_is_new), count(*) filter (not _is_new) from written"
+        "select count(*) filter (is_new), count(*) filter (not is_new) from touched"
     ).fetchone()
     n_removed = 0
     if source.replace_all:
         missing = f"""
             from raw.{spec.name}
-            where ({key_list}) not in (select {key_list} from valid)
+            where ({key_list}) not in (select {key_list} from checked where reason is null)
                 and {raw_key_json} not in (select key_json from checked where key_json is not null)
         """
         (n_removed,) = con.execute(f"select count(*) {missing}").fetchone()
         con.execute(f"delete {missing}")
-    con.execute(f"delete from raw.{spec.name} where ({key_list}) in (select {key_list} from written)")
+    if n_changed:
+        changed = f"select {key_list} from touched where not is_new"
+        con.execute(f"delete from raw.{spec.name} where ({key_list}) in ({changed})")
     pause_point("mid-write")
-    con.execute(f"insert into raw.{spec.name} by name select * exclude (_is_new) from written")
+    columns = ", ".join(spec.column_types)
+    # A first load writes every good record: no need to look each one up in `touched`.
+    written = "" if n_new + n_changed == n_loaded else f" and ({key_list}) in (select {key_list} from touched)"
+    con.execute(
+        f"""
+        insert into raw.{spec.name} by name
+        select {columns}, ? as _source_uri, position as _source_position, ? as _load_id,
+            current_timestamp as _loaded_at
+        from checked
+        where reason is null{written}
+        """,
+        [source.uri, load_id],
+    )
     # A re-load of the same file replaces its earlier rejects, so loading twice leaves the same tables.
     con.execute("delete from raw.rejected_records where source_uri = ?", [source.uri])
     con.execute(
@@ -262,9 +330,8 @@ def load(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], strict: bool
         for source in sources:
             started = time.perf_counter()
             con.execute(_table_ddl(source.spec))
-            _land(con, source)
+            _check(con, source)
             pause_point("landed")
-            _check(con, source.spec)
             (n_records,) = con.execute("select count(*) from checked").fetchone()
             (n_bad,) = con.execute("select count(*) from checked where reason is not null").fetchone()
             if strict and n_bad:
@@ -309,7 +376,7 @@ def load(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], strict: bool
                 ],
             )
             reports.append(report)
-        for table in ("landing", "checked", "valid", "written"):
+        for table in ("landing", "checked", "touched"):
             con.execute(f"drop table if exists {table}")
         pause_point("before-commit")
         con.execute("commit")
