@@ -55,6 +55,16 @@ alias_tags as (
     where tag_source = 'alias'
 ),
 
+-- The author's tags of just the projects that have a resolved alias: the check below then joins two small
+-- sets instead of probing every project tag.
+author_tags_beside_aliases as (
+    select
+        project_id,
+        tag
+    from author_tags
+    where project_id in (select alias_tags.project_id from alias_tags)
+),
+
 new_alias_tags as (
     select
         alias_tags.project_id,
@@ -63,11 +73,11 @@ new_alias_tags as (
         alias_tags.source_tag,
         alias_tags.tag_source
     from alias_tags
-    left join author_tags
+    left join author_tags_beside_aliases
         on
-            alias_tags.project_id = author_tags.project_id
-            and alias_tags.tag = author_tags.tag
-    where alias_tags.occurrence = 1 and author_tags.project_id is null
+            alias_tags.project_id = author_tags_beside_aliases.project_id
+            and alias_tags.tag = author_tags_beside_aliases.tag
+    where alias_tags.occurrence = 1 and author_tags_beside_aliases.project_id is null
 ),
 
 final as (

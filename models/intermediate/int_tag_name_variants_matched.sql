@@ -6,8 +6,8 @@ with known_names as (
     select * from {{ ref('int_tag_names_normalized') }}
 ),
 
-project_tags as (
-    select tag as tag_name from {{ ref('int_project_tags_unnested') }}
+used_names as (
+    select tag as tag_name from {{ ref('int_tags_counted') }}
 ),
 
 parent_links as (
@@ -17,7 +17,7 @@ parent_links as (
 unknown_names as (
     select distinct all_names.tag_name
     from (
-        select project_tags.tag_name from project_tags
+        select used_names.tag_name from used_names
         union all
         select parent_links.tag_name from parent_links
     ) as all_names

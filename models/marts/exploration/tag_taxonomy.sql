@@ -16,8 +16,8 @@ aliases as (
     select * from {{ ref('int_tag_aliases_unnested') }}
 ),
 
-project_tags as (
-    select * from {{ ref('int_project_tags_unnested') }}
+tag_counts as (
+    select * from {{ ref('int_tags_counted') }}
 ),
 
 tag_frequencies as (
@@ -48,18 +48,17 @@ ancestor_lists as (
 direct_use as (
     select
         tag,
-        count(*) as n_uses,
-        count(distinct project_id) as n_projects
-    from project_tags
-    group by tag
+        n_uses,
+        n_projects
+    from tag_counts
 ),
 
 alias_use as (
     select
         aliases.tag,
-        count(*) as n_alias_uses
-    from project_tags
-    inner join aliases on project_tags.tag = aliases.alias
+        cast(sum(tag_counts.n_uses) as bigint) as n_alias_uses
+    from tag_counts
+    inner join aliases on tag_counts.tag = aliases.alias
     where aliases.is_unambiguous
     group by aliases.tag
 ),

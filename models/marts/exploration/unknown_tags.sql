@@ -1,15 +1,8 @@
 -- Tags outside the taxonomy: every distinct project tag that is neither a taxonomy tag nor an
 -- unambiguous alias, with how much it is used, when (when the source has created_on), the taxonomy tag
 -- it most resembles, and whether an analyst has reviewed it (seed reviewed_unknown_tags).
-with project_tags as (
-    select * from {{ ref('int_project_tags_unnested') }}
-),
-
-projects as (
-    select
-        project_id,
-        created_at
-    from {{ ref('stg_madewithml__projects') }}
+with tag_counts as (
+    select * from {{ ref('int_tags_counted') }}
 ),
 
 known_names as (
@@ -26,15 +19,13 @@ reviewed as (
 
 usage as (
     select
-        project_tags.tag,
-        count(*) as n_uses,
-        count(distinct project_tags.project_id) as n_projects,
-        min(projects.created_at) as first_created_at,
-        max(projects.created_at) as last_created_at
-    from project_tags
-    inner join projects on project_tags.project_id = projects.project_id
-    where project_tags.tag not in (select known_names.tag_name from known_names)
-    group by project_tags.tag
+        tag,
+        n_uses,
+        n_projects,
+        first_created_at,
+        last_created_at
+    from tag_counts
+    where tag not in (select known_names.tag_name from known_names)
 ),
 
 final as (
