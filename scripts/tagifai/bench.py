@@ -36,7 +36,7 @@ import duckdb
 
 from tagifai import settings
 from tagifai.generate import generate, read_shape, scaled_min_tag_freq
-from tagifai.measure import Measurement, measure
+from tagifai.measure import CommandFailedError, Measurement, measure
 
 REAL_SIZE = "2k"
 BIN = Path(sys.executable).parent
@@ -250,12 +250,28 @@ def bench_size(
         for kind in ("pandas", "baseline"):
             if kind in result.skipped:
                 continue
-            run, counts = _runner(kind, data_dir, threshold, work)
+            try:
+                run, counts = _runner(kind, data_dir, threshold, work)
+            except CommandFailedError as exc:
+                # A comparison point that fails (the baseline runs out of memory at 20M with DuckDB's
+                # default settings) is a result to report, not a reason to lose the others.
+                result.skipped[kind] = f"failed: {failure_summary(str(exc))}"
+                save(result)
+                continue
             result.runs.setdefault(kind, []).append(run)
             result.counts[kind] = counts
             save(result)
         print(f"bench: {label}: {_line(result)}", flush=True)
     return result
+
+
+def failure_summary(message: str) -> str:
+    """The line of a failed command's output that says why (DuckDB's error line), else its first line."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    for line in lines:
+        if "Error:" in line:
+            return line.split("Exception: ", 1)[-1][:200]
+    return lines[0][:200] if lines else "failed"
 
 
 def _fmt(result: SizeResult, step: str) -> str:
@@ -307,6 +323,8 @@ def write_markdown(results: list[dict[str, object]], machine: dict[str, object],
             if s is None:
                 return "-"
             if "skipped" in s:
+                if s["skipped"].startswith("failed"):
+                    return "failed (see below)"
                 return "skipped (cannot fit)" if "cannot fit" in s["skipped"] else "skipped"
             peak = s["peak_mib"]
             memory = f"{peak / 1024:.1f} GiB" if peak >= 1024 else f"{peak:.0f} MiB"
