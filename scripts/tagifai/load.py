@@ -22,7 +22,7 @@ from tagifai.csv_file import land_csv
 from tagifai.errors import InputFileError, RejectedRecordsError
 from tagifai.json_file import check_array_file, locate_syntax_error, non_standard_literal
 from tagifai.pause import pause_point
-from tagifai.records import SourceSpec, field_column, field_columns_sql, field_type, parse_sql, reason_sql
+from tagifai.records import SourceSpec, field_columns_sql, field_json, field_type, parse_sql, reason_sql
 
 METADATA_COLUMNS = {
     "_source_uri": "varchar",
@@ -141,8 +141,10 @@ def _check(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
     spec = source.spec
     elements, params = _elements(con, source)
     present = " and ".join(f"{field_type(field)} <> 'NULL'" for field in spec.key_columns)
-    values = ", ".join(field_column(field) for field in spec.key_columns)
-    key_value = f"json_array({values})" if spec.key_fields else values
+    if spec.key_fields:
+        key_value = "json_array(" + ", ".join(f"{field_json(field)}::json" for field in spec.key_columns) + ")"
+    else:
+        key_value = field_json(spec.key)
     columns = ",\n            ".join(
         f"case when reason is null then {expr} end as {name}" for name, expr in spec.columns.items()
     )

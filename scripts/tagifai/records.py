@@ -3,10 +3,11 @@
 Each source has a list of checks; a check is a SQL condition on one parsed element and the reason a person
 reads when it fails. Every failing check of a record is reported, joined with '; '.
 
-The loader parses each element once (see `parse_sql`): its JSON type (`record_type`), its field names
-(`record_keys`) and each field the spec reads as JSON text in its own column `field_<name>` (null when
-absent). Checks and columns read those columns, so a check re-reads one small field, never the whole
-record (20 checks over the record text used to parse every record 20 times).
+The loader reads each element's structure in a few whole-record calls (see `parse_sql`): its JSON type
+(`record_type`), its field names (`record_keys`), and for each field the spec reads its JSON type
+(`type_<name>`) and its text (`value_<name>`: a string unquoted, other values as JSON text; null when
+absent). Checks and columns read those columns, so no check parses the record or a field again (20 checks
+over the record text used to parse every record 20 times).
 """
 
 from __future__ import annotations
@@ -23,28 +24,28 @@ class Check:
     reason: str
 
 
-def field_column(field: str) -> str:
-    """The column holding `field`'s JSON text (null when the record has no such field)."""
-    return f"field_{field}"
-
-
 def field_type(field: str) -> str:
-    """SQL: DuckDB's json_type of the field (null when the field is absent), computed once per record in
-    `field_columns_sql` (several checks read it)."""
+    """SQL: DuckDB's json_type of the field (null when the field is absent), computed once per record by
+    `parse_sql` (several checks read it)."""
     return f"type_{field}"
 
 
 def field_value(field: str) -> str:
-    """SQL: the field as text (a JSON string's value, unquoted)."""
-    return f"({field_column(field)} ->> '$')"
+    """SQL: the field as text: a JSON string's value (unquoted), any other value's JSON text, null when the
+    field is absent or JSON null. Extracted once per record by `parse_sql`."""
+    return f"value_{field}"
+
+
+def field_json(field: str) -> str:
+    """SQL: the field's JSON text (a string quoted again), as the raw tables' keys are compared in
+    (to_json); only keys and error messages need it."""
+    kind, value = field_type(field), field_value(field)
+    return f"(case when {kind} = 'VARCHAR' then to_json({value})::varchar else {value} end)"
 
 
 def field_strings(field: str) -> str:
     """SQL: the field's list of strings as varchar[] (null when the field is absent or null)."""
-    return f"json_extract_string({field_column(field)}, '$[*]')"
-
-
-_type = field_type
+    return f"json_extract_string({field_value(field)}, '$[*]')"
 
 
 def json_kind(type_sql: str) -> str:
@@ -59,23 +60,25 @@ def json_kind(type_sql: str) -> str:
 
 def _found(field: str) -> str:
     """SQL text describing the value found in a field, for messages: its JSON kind and a short excerpt."""
-    return f"{json_kind(_type(field))} || ' ' || left({field_column(field)}::varchar, 40)"
+    return f"{json_kind(field_type(field))} || ' ' || left({field_json(field)}, 40)"
 
 
 def required_string(field: str) -> list[Check]:
     """Present, not null, a JSON string, and not blank."""
     return [
-        Check(f"{_type(field)} is null", f"'{field} is missing'"),
-        Check(f"{_type(field)} = 'NULL'", f"'{field} is null'"),
+        Check(f"{field_type(field)} is null", f"'{field} is missing'"),
+        Check(f"{field_type(field)} = 'NULL'", f"'{field} is null'"),
         Check(
-            f"{_type(field)} not in ('VARCHAR', 'NULL')",
+            f"{field_type(field)} not in ('VARCHAR', 'NULL')",
             f"'{field} is not a string (found ' || {_found(field)} || ')'",
         ),
         Check(
             # Blank: nothing but spaces, tabs, newlines, carriage returns or form feeds (RE2's \s).
             # ltrim of RE2's \s characters, cheaper than a regular expression over every description.
-            f"{_type(field)} = 'VARCHAR' and ltrim({field_value(field)}, chr(32) || chr(9) || chr(10) || chr(12) "
-            "|| chr(13)) = ''",
+            # Only a value that starts with one of those pays for the ltrim copy.
+            f"{field_type(field)} = 'VARCHAR' and ({field_value(field)} = '' or (ascii({field_value(field)}) in "
+            f"(32, 9, 10, 12, 13) and ltrim({field_value(field)}, chr(32) || chr(9) || chr(10) || chr(12) "
+            "|| chr(13)) = ''))",
             f"'{field} is empty'",
         ),
     ]
@@ -83,20 +86,20 @@ def required_string(field: str) -> list[Check]:
 
 def string_list(field: str, required: bool) -> list[Check]:
     """A JSON array whose items are all strings (no nulls, numbers or objects)."""
-    checks = [Check(f"{_type(field)} is null", f"'{field} is missing'")] if required else []
+    checks = [Check(f"{field_type(field)} is null", f"'{field} is missing'")] if required else []
     return [
         *checks,
-        Check(f"{_type(field)} = 'NULL'", f"'{field} is null; use [] for none'"),
+        Check(f"{field_type(field)} = 'NULL'", f"'{field} is null; use [] for none'"),
         Check(
-            f"{_type(field)} not in ('ARRAY', 'NULL')",
+            f"{field_type(field)} not in ('ARRAY', 'NULL')",
             f"'{field} is not a list (found ' || {_found(field)} || ')'",
         ),
         Check(
             # json_type over '$[*]' gives each item's type in one call (no list of item texts to build).
-            f"{_type(field)} = 'ARRAY' and len(list_filter(json_type({field_column(field)}, '$[*]'), "
+            f"{field_type(field)} = 'ARRAY' and len(list_filter(json_type({field_value(field)}, '$[*]'), "
             "lambda item_type: item_type <> 'VARCHAR')) > 0",
             f"'{field} holds items that are not strings: ' || list_filter(json_extract("
-            f"{field_column(field)}, '$[*]'), lambda item: json_type(item) <> 'VARCHAR')::varchar",
+            f"{field_value(field)}, '$[*]'), lambda item: json_type(item) <> 'VARCHAR')::varchar",
         ),
     ]
 
@@ -104,14 +107,14 @@ def string_list(field: str, required: bool) -> list[Check]:
 def integer_id(field: str) -> list[Check]:
     """A JSON integer that fits BIGINT."""
     return [
-        Check(f"{_type(field)} is null", f"'{field} is missing'"),
-        Check(f"{_type(field)} = 'NULL'", f"'{field} is null'"),
+        Check(f"{field_type(field)} is null", f"'{field} is missing'"),
+        Check(f"{field_type(field)} = 'NULL'", f"'{field} is null'"),
         Check(
-            f"{_type(field)} not in ('BIGINT', 'UBIGINT', 'NULL')",
+            f"{field_type(field)} not in ('BIGINT', 'UBIGINT', 'NULL')",
             f"'{field} is not an integer (found ' || {_found(field)} || ')'",
         ),
         Check(
-            f"{_type(field)} = 'UBIGINT' and try_cast({field_value(field)} as bigint) is null",
+            f"{field_type(field)} = 'UBIGINT' and try_cast({field_value(field)} as bigint) is null",
             f"'{field} ' || {field_value(field)} || ' is larger than the largest BIGINT'",
         ),
     ]
@@ -121,11 +124,11 @@ def optional_timestamp(field: str, fmt: str) -> list[Check]:
     """Absent or null, or a string in `fmt` (strptime format) that is a real date and time."""
     return [
         Check(
-            f"{_type(field)} not in ('VARCHAR', 'NULL')",
+            f"{field_type(field)} not in ('VARCHAR', 'NULL')",
             f"'{field} is not a string (found ' || {_found(field)} || ')'",
         ),
         Check(
-            f"{_type(field)} = 'VARCHAR' and (not regexp_full_match({field_value(field)}, "
+            f"{field_type(field)} = 'VARCHAR' and (not regexp_full_match({field_value(field)}, "
             r"'\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}') "
             f"or try_strptime({field_value(field)}, '{fmt}') is null)",
             f"'{field} ' || {field_value(field)} || ' is not a date-time in YYYY-MM-DD HH:MM:SS form'",
@@ -221,24 +224,27 @@ SPECS: dict[str, SourceSpec] = {spec.name: spec for spec in (PROJECTS, TAGS)}
 
 
 def parse_sql(spec: SourceSpec) -> str:
-    """SQL select-list items over the element `record`, parsing it once: `record_type`, `record_keys` (objects
-    only) and `fields`, the list of the spec's fields as JSON text (see `field_columns_sql`)."""
+    """SQL select-list items over the element `record`, each parsing it once: `record_type`, `record_keys`
+    (objects only), `field_types` and `field_values`: the json_type and the text (`field_value`) of each of
+    the spec's fields, in `spec.fields` order (see `field_columns_sql`)."""
     paths = ", ".join(f"'$.{field}'" for field in spec.fields)
     return (
         # An element whose text starts with { is an object (read_json_objects hands over valid JSON): this
         # skips a full parse for nearly every record.
-        "case when left(record, 1) = '{' then 'OBJECT' else json_type(record) end as record_type, "
-        "case when left(record, 1) = '{' or json_type(record) = 'OBJECT' then json_keys(record) end as record_keys, "
-        f"json_extract(record, [{paths}]) as fields"
+        "case when starts_with(record, '{') then 'OBJECT' else json_type(record) end as record_type, "
+        "case when record_type = 'OBJECT' then json_keys(record) end as record_keys, "
+        f"json_type(record, [{paths}]) as field_types, "
+        f"json_extract_string(record, [{paths}]) as field_values"
     )
 
 
 def field_columns_sql(spec: SourceSpec) -> str:
-    """SQL select-list items `field_<name>` (JSON text) and `type_<name>` (its json_type), one each per field,
-    from the `fields` list `parse_sql` makes."""
-    columns = [f"fields[{i}] as {field_column(field)}" for i, field in enumerate(spec.fields, 1)]
-    types = [f"json_type(fields[{i}]) as {field_type(field)}" for i, field in enumerate(spec.fields, 1)]
-    return ", ".join(columns + types)
+    """SQL select-list items `type_<name>` and `value_<name>`, one each per field, from the lists `parse_sql`
+    makes. The lists come from the record in one parse each: reading a field's type or value never parses
+    the field's text again (a description used to be un-escaped once per check that read it)."""
+    types = [f"field_types[{i}] as {field_type(field)}" for i, field in enumerate(spec.fields, 1)]
+    values = [f"field_values[{i}] as {field_value(field)}" for i, field in enumerate(spec.fields, 1)]
+    return ", ".join(types + values)
 
 
 def reason_sql(spec: SourceSpec) -> str:
