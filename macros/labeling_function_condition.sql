@@ -1,24 +1,38 @@
 {#- SQL condition: labeling function `function` (a dict from labeling_function_definitions) fires on the
-    text in `text_expr`; `lower_text_expr` is lower(text), computed once per project.
+    text in `text_expr`; `lower_text_expr` is the text lower-cased for a case-insensitive substring search
+    (see labeling_function_lower_text), computed once per project.
     keyword: the pattern literally, as a whole word (no ASCII letter or digit on either side).
     regex: the pattern anywhere. Both ignore case unless is_case_sensitive.
-    A keyword is first looked up as a plain substring (instr, far cheaper than a regular expression); the
-    regular expression then runs only on the few texts that contain it. -#}
+    Each function first looks for a plain substring the text must contain (instr, far cheaper than a
+    regular expression): a keyword its own text, a regex the literals of regex_required_literals. The
+    regular expression then runs only on the few texts that contain one. -#}
 {% macro labeling_function_condition(function, text_expr, lower_text_expr) -%}
-    {%- set is_case_sensitive = function.is_case_sensitive in [true, 'true', 'True', 1] -%}
+    {%- set is_case_sensitive = tagifai.to_boolean(
+        function.is_case_sensitive, 'is_case_sensitive of labeling function ' ~ function.lf_name
+    ) -%}
     {%- set pattern = tagifai.sql_string_literal(function.pattern) -%}
     {%- if function.kind == 'keyword' -%}
         {%- set regex = "'(^|[^0-9A-Za-z])' || " ~ tagifai.regex_escape(pattern) ~ " || '([^0-9A-Za-z]|$)'" -%}
-        {%- if is_case_sensitive -%}
-            instr({{ text_expr }}, {{ pattern }}) > 0
-        {%- elif function.pattern.isascii() -%}
-            {#- ASCII only: for other letters lower() and the regex's case folding may disagree. -#}
-            instr({{ lower_text_expr }}, {{ tagifai.sql_string_literal(function.pattern | lower) }}) > 0
-        {%- else -%}
-            true
-        {%- endif %}
-        and {{ tagifai.regex_search(text_expr, regex, 'true' if is_case_sensitive else 'false') }}
+        {%- set literals = [function.pattern] -%}
     {%- else -%}
-        {{ tagifai.regex_search(text_expr, pattern, 'true' if is_case_sensitive else 'false') }}
+        {%- set regex = pattern -%}
+        {%- set literals = tagifai.regex_required_literals(function.pattern) -%}
     {%- endif -%}
+    {%- if literals and is_case_sensitive -%}
+        ({% for literal in literals %}instr({{ text_expr }}, {{ tagifai.sql_string_literal(literal) }}) > 0
+        {%- if not loop.last %} or {% endif %}{% endfor %}) and
+    {%- elif literals and (literals | join('')).isascii() -%}
+        {#- ASCII only: for other letters lower() and the regex's case folding may disagree. -#}
+        ({% for literal in literals %}instr({{ lower_text_expr }}, {{ tagifai.sql_string_literal(literal | lower) }}) > 0
+        {%- if not loop.last %} or {% endif %}{% endfor %}) and
+    {%- endif %}
+    {{ tagifai.regex_search(text_expr, regex, 'true' if is_case_sensitive else 'false') }}
+{%- endmacro %}
+
+{#- SQL: `text_expr` lower-cased so that an ASCII literal is found by instr wherever a case-insensitive
+    regular expression (RE2, Java) would match it. RE2 also folds U+017F (long s, written literally: Spark's chr() stops at 255) to s, which lower() keeps:
+    the only character outside ASCII that case-folds onto an ASCII letter and that lower() does not map
+    (U+212A, the Kelvin sign, lower-cases to k). -#}
+{% macro labeling_function_lower_text(text_expr) -%}
+    replace(lower({{ text_expr }}), 'ſ', 's')
 {%- endmacro %}

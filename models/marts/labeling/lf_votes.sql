@@ -18,7 +18,7 @@ with projects as (
     select
         project_id,
         text,
-        lower(text) as lower_text
+        {{ labeling_function_lower_text('text') }} as lower_text
     from {{ ref('stg_madewithml__projects') }}
 ),
 

@@ -1,0 +1,53 @@
+{#- Literals a text must contain for regular expression `pattern` to match it: one per top-level alternative
+    (a|b|c), each the longest run of plain characters that alternative always matches. A text containing
+    none of them cannot match, so `instr` (a plain substring search) can skip most texts before the regular
+    expression runs. Returns [] when some alternative has no such run of `min_length` characters, or when
+    the pattern sets its own flags ((?i) ...): then every text must go to the regular expression.
+
+    Conservative by construction: groups, classes ([...]), escapes that stand for a class (\d, \w, \b) and
+    any character a quantifier (?, *, {n,m}) may drop end the run; a character with + ends it after itself
+    (ab+c matches abbc, which contains ab and bc but not abc). -#}
+{% macro regex_required_literals(pattern, min_length=2) -%}
+    {%- if '(?' in pattern -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {#- One token per character, escape, class or counted quantifier. -#}
+    {%- set tokens = modules.re.findall('\\\\.|\\[\\^?\\]?(?:\\\\.|[^\\]])*\\]|\\{[0-9,]*\\}|.', pattern) -%}
+    {%- set ns = namespace(depth=0, run='', best='', literals=[], complete=true) -%}
+    {%- for token in tokens -%}
+        {%- set next_token = tokens[loop.index] if loop.index < tokens | length else '' -%}
+        {%- set is_plain = (token | length == 1 and token not in '()|?*+{}[].^$\\')
+            or (token | length == 2 and token[0] == '\\' and not modules.re.match('[0-9A-Za-z]', token[1])) -%}
+        {%- set is_optional = next_token in ['?', '*'] or next_token.startswith('{') -%}
+        {%- if token == '(' -%}
+            {%- set ns.depth = ns.depth + 1 -%}
+        {%- elif token == ')' -%}
+            {%- set ns.depth = ns.depth - 1 -%}
+        {%- endif -%}
+        {%- if ns.depth == 0 and token == '|' -%}
+            {%- set ns.best = ns.run if ns.run | length > ns.best | length else ns.best -%}
+            {%- if ns.best | length < min_length -%}
+                {%- set ns.complete = false -%}
+            {%- endif -%}
+            {%- do ns.literals.append(ns.best) -%}
+            {%- set ns.run = '' -%}
+            {%- set ns.best = '' -%}
+        {%- elif ns.depth == 0 and is_plain and not is_optional -%}
+            {%- set ns.run = ns.run ~ token[-1] -%}
+            {%- if next_token == '+' -%}
+                {%- set ns.best = ns.run if ns.run | length > ns.best | length else ns.best -%}
+                {%- set ns.run = '' -%}
+            {%- endif -%}
+        {%- elif token not in ['?', '*', '+'] and not token.startswith('{') or is_plain -%}
+            {#- Anything else breaks the run: a group, a class, an anchor, a dropped character. -#}
+            {%- set ns.best = ns.run if ns.run | length > ns.best | length else ns.best -%}
+            {%- set ns.run = '' -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set ns.best = ns.run if ns.run | length > ns.best | length else ns.best -%}
+    {%- if ns.best | length < min_length -%}
+        {%- set ns.complete = false -%}
+    {%- endif -%}
+    {%- do ns.literals.append(ns.best) -%}
+    {{ return(ns.literals if ns.complete else []) }}
+{%- endmacro %}
