@@ -136,15 +136,19 @@ def optional_timestamp(field: str, fmt: str) -> list[Check]:
     ]
 
 
-# Checks every object record gets, whatever its source.
-COMMON_CHECKS = [
-    Check(
-        "len(record_keys) <> len(list_distinct(record_keys))",
-        "'the record repeats a field name (' || array_to_string(list_distinct(list_filter(record_keys, "
-        "lambda k: len(list_filter(record_keys, lambda j: j = k)) > 1)), ', ') || '); which value counts "
-        "is ambiguous'",
-    ),
-]
+def common_checks(fields: list[str]) -> list[Check]:
+    """Checks every object record gets, whatever its source; `fields` are the ones its spec reads."""
+    # A record whose key count equals the number of the spec's fields it holds has no repeated name (a
+    # repeat or an unknown field would add a key): only the others pay for list_distinct.
+    n_present = " + ".join(f"({field_type(field)} is not null)::integer" for field in fields)
+    return [
+        Check(
+            f"len(record_keys) <> ({n_present}) and len(record_keys) <> len(list_distinct(record_keys))",
+            "'the record repeats a field name (' || array_to_string(list_distinct(list_filter(record_keys, "
+            "lambda k: len(list_filter(record_keys, lambda j: j = k)) > 1)), ', ') || '); which value counts "
+            "is ambiguous'",
+        ),
+    ]
 
 
 @dataclass(frozen=True)
@@ -250,7 +254,7 @@ def field_columns_sql(spec: SourceSpec) -> str:
 def reason_sql(spec: SourceSpec) -> str:
     """SQL expression: null for a good record, else every failed check's reason joined by '; '."""
     not_object = "record_type <> 'OBJECT'"
-    checks = [*COMMON_CHECKS, *spec.checks]
+    checks = [*common_checks(spec.fields), *spec.checks]
     parts = ",\n            ".join(f"case when {c.fails} then {c.reason} end" for c in checks)
     return (
         f"case when {not_object} then 'element is not a JSON object (found ' || {json_kind('record_type')} "
