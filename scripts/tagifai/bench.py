@@ -8,6 +8,9 @@ tree; see tagifai.measure):
 - dbt build: `dbt build` (partial parsing warm: an untimed `dbt parse` with the same vars runs first), with
   the time dbt spent in models (and seeds) and in tests read from target/run_results.json;
 - pipeline: loader + dbt build (sum of wall times, the larger peak: they run one after the other);
+- dataset build / dataset pipeline: `dbt build --selector labeled_dataset` (only the path to labeled_projects
+  and its data tests, on a copy of the freshly loaded warehouse) and loader + that build: the like-for-like
+  comparison with the lesson's code and the baseline, which compute only the labeled dataset;
 - pandas: the lesson's code (skipped, and said so, where the JSON cannot fit in memory as Python objects);
 - baseline: one DuckDB SQL statement (read_json, unnest, filter, count, re-aggregate) into a fresh file.
 
@@ -42,7 +45,8 @@ REAL_SIZE = "2k"
 BIN = Path(sys.executable).parent
 # The lesson's pandas code holds about 6 bytes of Python objects per byte of JSON (3.5 GiB for 613 MB).
 PANDAS_BYTES_PER_JSON_BYTE = 6.0
-STEPS = ("loader", "dbt_build", "pipeline", "pandas", "baseline")
+STEPS = ("loader", "dbt_build", "pipeline", "dataset_build", "dataset_pipeline", "pandas", "baseline")
+DATASET_SELECTOR = "labeled_dataset"
 
 
 def parse_size(text: str) -> int | None:
@@ -140,6 +144,7 @@ class SizeResult:
 
 def ratios(result: SizeResult) -> dict[str, float | None]:
     pipeline = result.median("pipeline", "wall_s")
+    dataset = result.median("dataset_pipeline", "wall_s")
     pandas = result.median("pandas", "wall_s")
     baseline = result.median("baseline", "wall_s")
     millions = result.n_projects / 1e6
@@ -151,6 +156,9 @@ def ratios(result: SizeResult) -> dict[str, float | None]:
         "pandas_over_pipeline": div(pandas, pipeline),
         "pipeline_over_baseline": div(pipeline, baseline),
         "pipeline_s_per_million": div(pipeline, millions),
+        "pandas_over_dataset_pipeline": div(pandas, dataset),
+        "dataset_pipeline_over_baseline": div(dataset, baseline),
+        "dataset_pipeline_s_per_million": div(dataset, millions),
         "baseline_s_per_million": div(baseline, millions),
     }
 
@@ -159,14 +167,15 @@ def _dbt_env(db_path: Path) -> dict[str, str]:
     return {**os.environ, settings.DUCKDB_PATH_ENV: str(db_path), "DBT_PROFILES_DIR": str(settings.PROJECT_ROOT)}
 
 
-def _dbt_command(command: str, work: Path, min_tag_freq: int) -> list[str]:
+def _dbt_command(command: str, work: Path, min_tag_freq: int, *args: str, target: str = "dbt_target") -> list[str]:
     return [
         str(BIN / "dbt"),
         command,
+        *args,
         "--project-dir",
         str(settings.PROJECT_ROOT),
         "--target-path",
-        str(work / "dbt_target"),
+        str(work / target),
         "--log-path",
         str(work / "dbt_logs"),
         "--vars",
@@ -239,6 +248,8 @@ def bench_size(
         result.runs.setdefault("loader", []).append(load)
         save(result)
         measure(_dbt_command("parse", work, threshold), env=env, log=work / "dbt_parse.log")  # untimed warm-up
+        bench_dataset_build(result, load, work, db_path, threshold)
+        save(result)
         build = measure(_dbt_command("build", work, threshold), env=env, log=work / "dbt_build.log")
         result.dbt_split.append(_dbt_split(work / "dbt_target"))
         result.runs.setdefault("dbt_build", []).append(build)
@@ -263,6 +274,25 @@ def bench_size(
             save(result)
         print(f"bench: {label}: {_line(result)}", flush=True)
     return result
+
+
+def bench_dataset_build(result: SizeResult, load: Measurement, work: Path, db_path: Path, threshold: int) -> None:
+    """Time `dbt build --selector labeled_dataset` on a copy of the freshly loaded warehouse (the copy is
+    not timed), so the full build that follows still starts from the loaded data alone."""
+    copy = work / "dataset.duckdb"
+    shutil.copyfile(db_path, copy)
+    env = _dbt_env(copy)
+    # Its own target folder, warmed up like the full build's (partial parsing).
+    target = "dbt_target_dataset"
+    measure(_dbt_command("parse", work, threshold, target=target), env=env, log=work / "dbt_parse_dataset.log")
+    command = _dbt_command("build", work, threshold, "--selector", DATASET_SELECTOR, target=target)
+    build = measure(command, env=env, log=work / "dbt_build_dataset.log")
+    result.runs.setdefault("dataset_build", []).append(build)
+    result.runs.setdefault("dataset_pipeline", []).append(
+        Measurement(load.wall_s + build.wall_s, max(load.peak_mib, build.peak_mib), 0, load.cpu_s + build.cpu_s)
+    )
+    result.counts["dataset_pipeline"], _ = _warehouse_counts(copy, None)
+    copy.unlink()
 
 
 def failure_summary(message: str) -> str:
@@ -309,11 +339,14 @@ def write_markdown(results: list[dict[str, object]], machine: dict[str, object],
         f"{machine['duckdb']}, dbt-core {machine['dbt_core']}, pandas {machine['pandas']}; "
         f"load average at start {machine['load_average_at_start']} (the machine was shared). "
         "Wall time (CPU time of the process tree), peak memory (largest resident set in the tree), medians "
-        "of the runs. Pipeline = loader + dbt build, run one after the other.",
+        "of the runs. Pipeline = loader + dbt build, run one after the other. Dataset = loader + `dbt build "
+        f"--selector {DATASET_SELECTOR}` (only the path to labeled_projects and its data tests): what the lesson's "
+        "pandas code and the baseline compute.",
         "",
-        "| projects | JSON | loader | dbt build (models / tests, s) | pipeline | pandas (lesson) | "
-        "DuckDB baseline | pandas / pipeline | pipeline / baseline | pipeline s per M |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| projects | JSON | loader | dbt build (models / tests, s) | pipeline | dataset build | dataset pipeline | "
+        "pandas (lesson) | DuckDB baseline | pandas / pipeline | pipeline / baseline | pandas / dataset | "
+        "dataset / baseline | pipeline s per M |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
         steps, split, ratio = r["steps"], r["dbt_build_split_s"], r["ratios"]
@@ -340,8 +373,10 @@ def write_markdown(results: list[dict[str, object]], machine: dict[str, object],
         if split:
             build += f" ({split['models_s']:.1f} / {split['tests_s']:.1f})"
         lines.append(
-            f"| {size} | {json_size} | {cell('loader')} | {build} | {cell('pipeline')} | {cell('pandas')} | "
-            f"{cell('baseline')} | {num(ratio['pandas_over_pipeline'])} | {num(ratio['pipeline_over_baseline'])} | "
+            f"| {size} | {json_size} | {cell('loader')} | {build} | {cell('pipeline')} | {cell('dataset_build')} | "
+            f"{cell('dataset_pipeline')} | {cell('pandas')} | {cell('baseline')} | "
+            f"{num(ratio['pandas_over_pipeline'])} | {num(ratio['pipeline_over_baseline'])} | "
+            f"{num(ratio.get('pandas_over_dataset_pipeline'))} | {num(ratio.get('dataset_pipeline_over_baseline'))} | "
             f"{num(ratio['pipeline_s_per_million'], ' s')} |"
         )
     lines += ["", "Checks (labeled projects / kept tags, each implementation; loader positions = ids):", ""]
@@ -365,7 +400,12 @@ def write_chart(results: list[dict[str, object]], path: Path) -> None:
 
     rows = sorted(results, key=lambda r: r["n_projects"])
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
-    labels = {"pipeline": "pipeline (load + dbt build)", "baseline": "DuckDB one statement", "pandas": "lesson pandas"}
+    labels = {
+        "pipeline": "pipeline (load + dbt build)",
+        "dataset_pipeline": f"dataset only (load + --selector {DATASET_SELECTOR})",
+        "baseline": "DuckDB one statement",
+        "pandas": "lesson pandas",
+    }
     for step, label in labels.items():
         points = [(r["n_projects"], r["steps"][step]) for r in rows if "wall_s" in r["steps"].get(step, {})]
         if not points:
@@ -466,7 +506,9 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"bench: {r['label']}: pandas/pipeline {ratio['pandas_over_pipeline']}x, "
             f"pipeline/baseline {ratio['pipeline_over_baseline']}x, "
-            f"{ratio['pipeline_s_per_million']} s per million projects"
+            f"{ratio['pipeline_s_per_million']} s per million projects; dataset only: "
+            f"pandas/dataset {ratio.get('pandas_over_dataset_pipeline')}x, "
+            f"dataset/baseline {ratio.get('dataset_pipeline_over_baseline')}x"
         )
     return 0
 

@@ -1,5 +1,6 @@
 """Smoke test of the benchmark (not a timed test): at the real size and one small generated size it runs
-every step, the three implementations agree, and it writes results.json, results.md and the chart."""
+every step, the implementations (full build, dataset-only build, pandas, baseline) agree, and it writes
+results.json, results.md and the chart."""
 
 import json
 import subprocess
@@ -39,16 +40,18 @@ def test_bench_runs_and_writes_sane_results(real_data_dir: Path, tmp_path: Path)
     real, small = data["sizes"]
     assert real["label"] == "2k" and real["n_projects"] == 2032
     assert small["n_projects"] == SMALL and small["min_tag_freq"] == 60
-    assert real["counts"]["pipeline"] == real["counts"]["pandas"] == real["counts"]["baseline"]
+    for size in (real, small):
+        counts = size["counts"]
+        assert counts["pipeline"] == counts["dataset_pipeline"] == counts["pandas"] == counts["baseline"]
     assert real["counts"]["pipeline"] == {"n_projects": 1444, "n_tags": 35}
-    assert small["counts"]["pipeline"] == small["counts"]["pandas"] == small["counts"]["baseline"]
     assert small["loader_positions_match_ids"] is True
     for size in (real, small):
-        for step in ("loader", "dbt_build", "pipeline", "pandas", "baseline"):
+        for step in ("loader", "dbt_build", "pipeline", "dataset_build", "dataset_pipeline", "pandas", "baseline"):
             assert 0 < size["steps"][step]["wall_s"] < 600
             assert 10 < size["steps"][step]["peak_mib"] < 8192
         split = size["dbt_build_split_s"]
         assert split["models_s"] > 0 and split["tests_s"] > 0
         assert size["ratios"]["pipeline_over_baseline"] > 0
+        assert size["ratios"]["dataset_pipeline_over_baseline"] > 0
     assert "| 2,032 (real) |" in (out / "results.md").read_text()
     assert (out / "results.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
