@@ -8,11 +8,18 @@
     any character a quantifier (?, *, {n,m}) may drop end the run; a character with + ends it after itself
     (ab+c matches abbc, which contains ab and bc but not abc). -#}
 {% macro regex_required_literals(pattern, min_length=2) -%}
-    {%- if '(?' in pattern -%}
+    {#- Flags set in the pattern, quoted text (\Q...\E) and escapes that take an argument (\x41, \pL, \101,
+        Java's \cJ) would need a real parser: no prefilter for them. Escapes standing for a class or a
+        control character (\d \w \s \b \A \z \n \t ...) just end a run. -#}
+    {%- if '(?' in pattern or modules.re.search('\\\\[^dDwWsSbBAznrtf\\W_]', pattern) -%}
         {{ return([]) }}
     {%- endif -%}
-    {#- One token per character, escape, class or counted quantifier. -#}
-    {%- set tokens = modules.re.findall('\\\\.|\\[\\^?\\]?(?:\\\\.|[^\\]])*\\]|\\{[0-9,]*\\}|.', pattern) -%}
+    {#- One token per character, escape, class or counted quantifier ((?s): a newline is a character too). -#}
+    {%- set tokens = modules.re.findall('(?s)\\\\.|\\[\\^?\\]?(?:\\\\.|[^\\]])*\\]|\\{[0-9,]*\\}|.', pattern) -%}
+    {%- for token in tokens if token.startswith('[') and '[' in token[1:] -%}
+        {#- A class inside a class ([[:digit:]], Java's [a[bc]]) would end at its first ]. -#}
+        {{ return([]) }}
+    {%- endfor -%}
     {%- set ns = namespace(depth=0, run='', best='', literals=[], complete=true) -%}
     {%- for token in tokens -%}
         {%- set next_token = tokens[loop.index] if loop.index < tokens | length else '' -%}

@@ -280,19 +280,25 @@ def bench_dataset_build(result: SizeResult, load: Measurement, work: Path, db_pa
     """Time `dbt build --selector labeled_dataset` on a copy of the freshly loaded warehouse (the copy is
     not timed), so the full build that follows still starts from the loaded data alone."""
     copy = work / "dataset.duckdb"
+    wal = copy.with_suffix(".duckdb.wal")
+    wal.unlink(missing_ok=True)  # a leftover of a stopped run would be replayed into the copy
+    # The loader checkpoints when it closes, so the .duckdb file alone holds everything it loaded.
     shutil.copyfile(db_path, copy)
-    env = _dbt_env(copy)
-    # Its own target folder, warmed up like the full build's (partial parsing).
-    target = "dbt_target_dataset"
-    measure(_dbt_command("parse", work, threshold, target=target), env=env, log=work / "dbt_parse_dataset.log")
-    command = _dbt_command("build", work, threshold, "--selector", DATASET_SELECTOR, target=target)
-    build = measure(command, env=env, log=work / "dbt_build_dataset.log")
-    result.runs.setdefault("dataset_build", []).append(build)
-    result.runs.setdefault("dataset_pipeline", []).append(
-        Measurement(load.wall_s + build.wall_s, max(load.peak_mib, build.peak_mib), 0, load.cpu_s + build.cpu_s)
-    )
-    result.counts["dataset_pipeline"], _ = _warehouse_counts(copy, None)
-    copy.unlink()
+    try:
+        env = _dbt_env(copy)
+        # Its own target folder, warmed up like the full build's (partial parsing).
+        target = "dbt_target_dataset"
+        measure(_dbt_command("parse", work, threshold, target=target), env=env, log=work / "dbt_parse_dataset.log")
+        command = _dbt_command("build", work, threshold, "--selector", DATASET_SELECTOR, target=target)
+        build = measure(command, env=env, log=work / "dbt_build_dataset.log")
+        result.runs.setdefault("dataset_build", []).append(build)
+        result.runs.setdefault("dataset_pipeline", []).append(
+            Measurement(load.wall_s + build.wall_s, max(load.peak_mib, build.peak_mib), 0, load.cpu_s + build.cpu_s)
+        )
+        result.counts["dataset_pipeline"], _ = _warehouse_counts(copy, None)
+    finally:
+        copy.unlink(missing_ok=True)  # at 20M the copy is gigabytes
+        wal.unlink(missing_ok=True)
 
 
 def failure_summary(message: str) -> str:

@@ -33,6 +33,14 @@ KNOWN = {
     "(?i)abc": [],
     "ab.*": ["ab"],
     "a.b": [],
+    # Escapes with an argument, quoted text and classes inside classes: no prefilter (found in review).
+    "\\x41bc|xyz": [],  # \x41 is A: "Abc" matches
+    "\\pLab": [],  # any letter, then ab
+    "\\101bc": [],  # octal A
+    "\\Qabc\\E*": [],  # the * applies to c
+    "[[:digit:]ab]cd": [],  # "1cd" matches
+    "ab\ncd": ["ab\ncd"],  # a newline is a character of the run
+    "\\d+ms|\\bgpu": ["ms", "gpu"],  # class escapes only end a run
 }
 
 
