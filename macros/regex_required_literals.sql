@@ -22,10 +22,10 @@
     {%- endfor -%}
     {%- set ns = namespace(depth=0, run='', best='', literals=[], complete=true) -%}
     {%- for token in tokens -%}
-        {%- set next_token = tokens[loop.index] if loop.index < tokens | length else '' -%}
+        {%- set lookahead = tokens[loop.index] if loop.index < tokens | length else '' -%}
         {%- set is_plain = (token | length == 1 and token not in '()|?*+{}[].^$\\')
             or (token | length == 2 and token[0] == '\\' and not modules.re.match('[0-9A-Za-z]', token[1])) -%}
-        {%- set is_optional = next_token in ['?', '*'] or next_token.startswith('{') -%}
+        {%- set is_optional = lookahead in ['?', '*'] or lookahead.startswith('{') -%}
         {%- if token == '(' -%}
             {%- set ns.depth = ns.depth + 1 -%}
         {%- elif token == ')' -%}
@@ -41,7 +41,7 @@
             {%- set ns.best = '' -%}
         {%- elif ns.depth == 0 and is_plain and not is_optional -%}
             {%- set ns.run = ns.run ~ token[-1] -%}
-            {%- if next_token == '+' -%}
+            {%- if lookahead == '+' -%}
                 {%- set ns.best = ns.run if ns.run | length > ns.best | length else ns.best -%}
                 {%- set ns.run = '' -%}
             {%- endif -%}
