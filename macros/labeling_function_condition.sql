@@ -18,21 +18,21 @@
         {%- set regex = pattern -%}
         {%- set literals = tagifai.regex_required_literals(function.pattern) -%}
     {%- endif -%}
-    {%- if literals and is_case_sensitive -%}
-        ({% for literal in literals %}instr({{ text_expr }}, {{ tagifai.sql_string_literal(literal) }}) > 0
-        {%- if not loop.last %} or {% endif %}{% endfor %}) and
-    {%- elif literals and (literals | join('')).isascii() -%}
-        {#- ASCII only: for other letters lower() and the regex's case folding may disagree. -#}
-        ({% for literal in literals %}instr({{ lower_text_expr }}, {{ tagifai.sql_string_literal(literal | lower) }}) > 0
+    {#- Case-insensitive: lower-cased literals in lower_text, and only ASCII ones (for other letters lower()
+        and the regex's case folding may disagree). -#}
+    {%- set haystack = text_expr if is_case_sensitive else lower_text_expr -%}
+    {%- set needles = literals if is_case_sensitive else literals | map('lower') | list -%}
+    {%- if literals and (is_case_sensitive or (literals | join('')).isascii()) -%}
+        ({% for needle in needles %}instr({{ haystack }}, {{ tagifai.sql_string_literal(needle) }}) > 0
         {%- if not loop.last %} or {% endif %}{% endfor %}) and
     {%- endif %}
     {{ tagifai.regex_search(text_expr, regex, 'true' if is_case_sensitive else 'false') }}
 {%- endmacro %}
 
 {#- SQL: `text_expr` lower-cased so that an ASCII literal is found by instr wherever a case-insensitive
-    regular expression (RE2, Java) would match it. RE2 also folds U+017F (long s, written literally: Spark's chr() stops at 255) to s, which lower() keeps:
-    the only character outside ASCII that case-folds onto an ASCII letter and that lower() does not map
-    (U+212A, the Kelvin sign, lower-cases to k). -#}
+    regular expression (RE2, Java) would match it. RE2 also folds U+017F (long s; written literally because
+    Spark's chr() stops at 255) to s, which lower() keeps: the only character outside ASCII that case-folds
+    onto an ASCII letter and that lower() does not map (U+212A, the Kelvin sign, lower-cases to k). -#}
 {% macro labeling_function_lower_text(text_expr) -%}
     replace(lower({{ text_expr }}), 'ſ', 's')
 {%- endmacro %}

@@ -253,9 +253,7 @@ def bench_size(
         build = measure(_dbt_command("build", work, threshold), env=env, log=work / "dbt_build.log")
         result.dbt_split.append(_dbt_split(work / "dbt_target"))
         result.runs.setdefault("dbt_build", []).append(build)
-        result.runs.setdefault("pipeline", []).append(
-            Measurement(load.wall_s + build.wall_s, max(load.peak_mib, build.peak_mib), 0, load.cpu_s + build.cpu_s)
-        )
+        result.runs.setdefault("pipeline", []).append(one_after_the_other(load, build))
         result.counts["pipeline"], result.positions_ok = _warehouse_counts(db_path, 1 if generated else None)
         save(result)  # partial results survive a run stopped at a later step
         for kind in ("pandas", "baseline"):
@@ -276,6 +274,13 @@ def bench_size(
     return result
 
 
+def one_after_the_other(first: Measurement, second: Measurement) -> Measurement:
+    """Two commands run in sequence: wall and CPU times add up, the peak is the larger one."""
+    return Measurement(
+        first.wall_s + second.wall_s, max(first.peak_mib, second.peak_mib), 0, first.cpu_s + second.cpu_s
+    )
+
+
 def bench_dataset_build(result: SizeResult, load: Measurement, work: Path, db_path: Path, threshold: int) -> None:
     """Time `dbt build --selector labeled_dataset` on a copy of the freshly loaded warehouse (the copy is
     not timed), so the full build that follows still starts from the loaded data alone."""
@@ -292,9 +297,7 @@ def bench_dataset_build(result: SizeResult, load: Measurement, work: Path, db_pa
         command = _dbt_command("build", work, threshold, "--selector", DATASET_SELECTOR, target=target)
         build = measure(command, env=env, log=work / "dbt_build_dataset.log")
         result.runs.setdefault("dataset_build", []).append(build)
-        result.runs.setdefault("dataset_pipeline", []).append(
-            Measurement(load.wall_s + build.wall_s, max(load.peak_mib, build.peak_mib), 0, load.cpu_s + build.cpu_s)
-        )
+        result.runs.setdefault("dataset_pipeline", []).append(one_after_the_other(load, build))
         result.counts["dataset_pipeline"], _ = _warehouse_counts(copy, None)
     finally:
         copy.unlink(missing_ok=True)  # at 20M the copy is gigabytes
