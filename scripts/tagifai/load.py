@@ -11,6 +11,8 @@ changed and incremental dbt models pick up exactly the projects a load touched.
 
 from __future__ import annotations
 
+import mmap
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -22,7 +24,17 @@ from tagifai.csv_file import land_csv
 from tagifai.errors import InputFileError, RejectedRecordsError
 from tagifai.json_file import check_array_file, locate_syntax_error, non_standard_literal
 from tagifai.pause import pause_point
-from tagifai.records import SourceSpec, field_columns_sql, field_json, field_type, parse_sql, reason_sql
+from tagifai.records import (
+    SourceSpec,
+    fast_parse_sql,
+    fast_reason_sql,
+    fast_suspect_sql,
+    field_columns_sql,
+    field_json,
+    field_type,
+    parse_sql,
+    reason_sql,
+)
 
 METADATA_COLUMNS = {
     "_source_uri": "varchar",
@@ -83,6 +95,7 @@ class LoadReport:
     n_rejected: int
     n_removed: int
     seconds: float
+    fast_path: bool = False  # read by the fast path (see _land_fast); False: every record checked in full
 
     def summary(self) -> str:
         unchanged = self.n_loaded - self.n_new - self.n_changed
@@ -131,65 +144,178 @@ def _parse_error(source: SourceFile, exc: duckdb.Error) -> InputFileError:
     return InputFileError(source.uri, "while parsing", problem)
 
 
-def _check(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
-    """Temp table `checked`: one row per element with its position, key (`key_json`), the reason it is
-    rejected (null when good), its raw columns (typed, for good records) and its text (`record`, kept only
-    for rejected records and the few that mention NaN or Infinity: good ones need only their columns).
-
-    Each element is parsed once (records.parse_sql) in one streaming pass over the file.
-    """
-    spec = source.spec
-    elements, params = _elements(con, source)
-    present = " and ".join(f"{field_type(field)} <> 'NULL'" for field in spec.key_columns)
+def _key_json(spec: SourceSpec) -> str:
+    """SQL: the record's key as JSON text (null when a key field is null or absent), over the field columns."""
     if spec.key_fields:
-        key_value = "json_array(" + ", ".join(f"{field_json(field)}::json" for field in spec.key_columns) + ")"
-    else:
-        key_value = field_json(spec.key)
+        return "json_array(" + ", ".join(f"{field_json(field)}::json" for field in spec.key_columns) + ")"
+    return field_json(spec.key)
+
+
+def _checked_select(spec: SourceSpec, elements: str) -> str:
+    """SQL: one row per element of `elements` (position, record) with its position, key (`key_json`), the
+    reason it is rejected (null when good), its raw columns (typed, for good records) and its text
+    (`record`, kept only for rejected records and the few that mention NaN or Infinity: good ones need only
+    their columns). Each element is parsed once (records.parse_sql)."""
+    present = " and ".join(f"{field_type(field)} <> 'NULL'" for field in spec.key_columns)
     columns = ",\n            ".join(
         f"case when reason is null then {expr} end as {name}" for name, expr in spec.columns.items()
     )
+    return f"""
+        with elements as (
+            {elements}
+        ),
+
+        parsed as (
+            select position, record, {parse_sql(spec)}
+            from elements
+        ),
+
+        extracted as (
+            select position, record, record_type, record_keys, {field_columns_sql(spec)}
+            from parsed
+        ),
+
+        reasons as (
+            select
+                *,
+                {reason_sql(spec)} as reason,
+                case when record_type = 'OBJECT' and {present} then {_key_json(spec)}::varchar end as key_json
+            from extracted
+        )
+
+        select
+            position,
+            key_json,
+            reason,
+            {columns},
+            case
+                when reason is not null or contains(record, 'NaN') or contains(record, 'Infinity') then record
+            end as record
+        from reasons
+    """
+
+
+def _fast_landing(spec: SourceSpec) -> str:
+    return f"fast_landing_{spec.name}"
+
+
+def _mentions_non_standard_literal(path: Path) -> bool:
+    """True when the file's bytes contain NaN or Infinity anywhere (inside strings too: a cheap, safe test)."""
+    if path.stat().st_size == 0:
+        return False
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find(b"NaN") >= 0 or data.find(b"Infinity") >= 0
+
+
+def _land_fast(con: duckdb.DuckDBPyConnection, source: SourceFile) -> bool:
+    """The fast path's first step, run before the load's transaction (a failed statement would abort it):
+    read the JSON array once with DuckDB's typed reader, each field the spec reads as its own JSON text,
+    into the temp table fast_landing_<name>. True when that worked and the checks may run on it.
+
+    DuckDB's checking reader (read_json_objects, then json functions per record) runs in one thread and
+    parses each record several times; this reads the file in one parse, and the checks then run over the
+    landed table on every core. It is exact or not taken: read_json refuses a file whose elements are not
+    all objects or that repeats a field name inside a record, and a file mentioning NaN or Infinity
+    anywhere goes the full way too (DuckDB reads them, JSON has no such values); any refusal, or a
+    file-level fault, leaves the file to the full checks, which report it precisely. Records the fast
+    checks doubt (`records.fast_suspect_sql`) are re-checked in full (see _check_fast).
+    """
+    if source.path.suffix.lower() == ".csv":
+        return False
+    try:
+        check_array_file(source.path, source.uri)
+    except InputFileError:
+        return False
+    # The byte scan runs beside DuckDB's single-threaded read (DuckDB releases the GIL while it works).
+    verdict: list[bool] = []
+    scan = threading.Thread(target=lambda: verdict.append(_mentions_non_standard_literal(source.path)))
+    scan.start()
+    columns = ", ".join(f"{field}: 'json'" for field in source.spec.fields)
+    table = _fast_landing(source.spec)
     try:
         con.execute(
             f"""
-            create or replace temp table checked as
-            with elements as (
-                {elements}
-            ),
-
-            parsed as (
-                select position, record, {parse_sql(spec)}
-                from elements
-            ),
-
-            extracted as (
-                select position, record, record_type, record_keys, {field_columns_sql(spec)}
-                from parsed
-            ),
-
-            reasons as (
-                select
-                    *,
-                    {reason_sql(spec)} as reason,
-                    case when record_type = 'OBJECT' and {present} then {key_value}::varchar end as key_json
-                from extracted
-            )
-
-            select
-                position,
-                key_json,
-                reason,
-                {columns},
-                case
-                    when reason is not null or contains(record, 'NaN') or contains(record, 'Infinity') then record
-                end as record
-            from reasons
+            create or replace temp table {table} as
+            select ordinality as position, *
+            from read_json(?, format = 'array', columns = {{{columns}}}, maximum_object_size = 268435456)
+                with ordinality
             """,
-            params,
+            [str(source.path)],
         )
-    except duckdb.Error as exc:
-        if not params:  # a CSV file was parsed by land_csv; anything failing here is not the file's fault
-            raise
-        raise _parse_error(source, exc) from exc
+        landed = True
+    except duckdb.Error:
+        landed = False
+    scan.join()
+    if not landed or verdict != [False]:
+        con.execute(f"drop table if exists {table}")
+        return False
+    return True
+
+
+def _check_fast(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
+    """Temp table `checked` (as `_check` makes it, plus `is_suspect`) from the fast path's landing table:
+    the spec's checks on each field's JSON text, in parallel. The few records the fast checks doubt are
+    read again from the file and checked in full, so every verdict and reason is the full checks' own."""
+    spec = source.spec
+    present = " and ".join(f"{field_type(field)} <> 'NULL'" for field in spec.key_columns)
+    columns = ",\n            ".join(
+        f"case when not is_suspect then {expr} end as {name}" for name, expr in spec.columns.items()
+    )
+    con.execute(
+        f"""
+        create or replace temp table checked as
+        with extracted as (
+            select position, {fast_parse_sql(spec)}
+            from {_fast_landing(spec)}
+        ),
+
+        reasons as (
+            select
+                *,
+                {fast_reason_sql(spec)} as fast_reason,
+                case when {present} then {_key_json(spec)}::varchar end as key_json
+            from extracted
+        ),
+
+        verdicts as (
+            select *, ({fast_suspect_sql(spec)}) as is_suspect
+            from reasons
+        )
+
+        select
+            position,
+            key_json,
+            null::varchar as reason,
+            {columns},
+            null::varchar as record,
+            is_suspect
+        from verdicts
+        """
+    )
+    con.execute(f"drop table {_fast_landing(spec)}")
+    (n_suspect,) = con.execute("select count(*) from checked where is_suspect").fetchone()
+    if n_suspect:
+        suspects = f"select * from ({JSON_ELEMENTS}) where position in (select position from checked where is_suspect)"
+        con.execute(f"create or replace temp table rechecked as {_checked_select(spec, suspects)}", [str(source.path)])
+        con.execute("delete from checked where is_suspect")
+        con.execute("insert into checked by name select *, false as is_suspect from rechecked")
+        con.execute("drop table rechecked")
+
+
+def _check(con: duckdb.DuckDBPyConnection, source: SourceFile, fast: bool = False) -> None:
+    """Temp table `checked`: one row per element with its position, key, reason (null when good), raw
+    columns and, for rejects, its text (see `_checked_select`). `fast`: the file was landed by _land_fast."""
+    if fast:
+        _check_fast(con, source)
+        elements, params = JSON_ELEMENTS, [str(source.path)]
+    else:
+        elements, params = _elements(con, source)
+        try:
+            con.execute(f"create or replace temp table checked as {_checked_select(source.spec, elements)}", params)
+        except duckdb.Error as exc:
+            if not params:  # a CSV file was parsed by land_csv; anything failing here is not the file's fault
+                raise
+            raise _parse_error(source, exc) from exc
     # DuckDB accepts NaN/Infinity; JSON does not. Only records that mention them are re-parsed strictly.
     candidates = con.execute(
         "select position, record from checked "
@@ -322,17 +448,31 @@ def _rejection_sample(con: duckdb.DuckDBPyConnection, limit: int = 3) -> str:
     return "; ".join(f"record {position}: {reason}" for position, reason in rows)
 
 
-def load(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], strict: bool = False) -> list[LoadReport]:
-    """Load every source in one transaction; on any error nothing changes and the error is raised."""
+def load(
+    con: duckdb.DuckDBPyConnection, sources: list[SourceFile], strict: bool = False, fast: bool = True
+) -> list[LoadReport]:
+    """Load every source in one transaction; on any error nothing changes and the error is raised.
+
+    `fast` (the default) tries the fast path for each JSON file (see _land_fast); False checks every record
+    in full (the same tables, slower; the tests compare the two)."""
     load_id = str(uuid.uuid4())
     reports = []
+    landed: dict[str, float] = {}  # source name -> seconds its fast landing took
+    try:
+        for source in sources if fast else []:
+            started = time.perf_counter()
+            if _land_fast(con, source):
+                landed[source.spec.name] = time.perf_counter() - started
+    except BaseException:
+        _drop_landings(con, sources)
+        raise
     con.execute("begin transaction")
     try:
         con.execute(RAW_DDL)
         for source in sources:
-            started = time.perf_counter()
+            started = time.perf_counter() - landed.get(source.spec.name, 0.0)
             con.execute(_table_ddl(source.spec))
-            _check(con, source)
+            _check(con, source, fast=source.spec.name in landed)
             pause_point("landed")
             (n_records,) = con.execute("select count(*) from checked").fetchone()
             (n_bad,) = con.execute("select count(*) from checked where reason is not null").fetchone()
@@ -354,6 +494,7 @@ def load(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], strict: bool
                 n_rejected,
                 n_removed,
                 seconds,
+                fast_path=source.spec.name in landed,
             )
             con.execute(
                 """
@@ -384,5 +525,12 @@ def load(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], strict: bool
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
+        _drop_landings(con, sources)
         raise
     return reports
+
+
+def _drop_landings(con: duckdb.DuckDBPyConnection, sources: list[SourceFile]) -> None:
+    """Remove fast-path landing tables a failed load left (temp tables outlive a rollback)."""
+    for source in sources:
+        con.execute(f"drop table if exists {_fast_landing(source.spec)}")

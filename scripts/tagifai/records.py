@@ -166,6 +166,9 @@ class SourceSpec:
     complete: bool = False
     # A key made of several fields (e.g. annotator, project_id, tag); empty means the single field `key`.
     key_fields: tuple[str, ...] = ()
+    # Fields a record may leave out or set to null alike (both are good). The fast path (`fast_parse_sql`)
+    # cannot tell an absent field from a null one, so a record missing any other field is re-checked.
+    optional_fields: tuple[str, ...] = ()
 
     @property
     def key_columns(self) -> tuple[str, ...]:
@@ -204,6 +207,7 @@ PROJECTS = SourceSpec(
         "tags": "varchar[]",
         "created_on": "varchar",
     },
+    optional_fields=("created_on",),
 )
 
 TAGS = SourceSpec(
@@ -261,3 +265,29 @@ def reason_sql(spec: SourceSpec) -> str:
         f"|| ' ' || left(record, 40) || ')'\n"
         f"        else nullif(concat_ws('; ',\n            {parts}\n        ), '') end"
     )
+
+
+def fast_parse_sql(spec: SourceSpec) -> str:
+    """SQL select-list items `type_<name>` and `value_<name>` over the fast path's landing table, which
+    holds each field's JSON text in a column of its own (read_json with JSON columns: one parse of the
+    record, no record text). Same meaning as `field_columns_sql`, except that an absent field and a JSON
+    null are both SQL null here (reported as missing): `fast_suspect_sql` sends such records to the full
+    checks."""
+    types = [f"json_type({field}) as {field_type(field)}" for field in spec.fields]
+    values = [f"{field} ->> '$' as {field_value(field)}" for field in spec.fields]
+    return ", ".join(types + values)
+
+
+def fast_reason_sql(spec: SourceSpec) -> str:
+    """SQL: null when the fast path may keep the record as it is, else the reasons the spec's checks give on
+    the fast columns. Only the spec's field checks run: DuckDB's read_json already refused the file if an
+    element was not an object or repeated a field name, so the common checks cannot fail here."""
+    parts = ",\n            ".join(f"case when {c.fails} then {c.reason} end" for c in spec.checks)
+    return f"nullif(concat_ws('; ',\n            {parts}\n        ), '')"
+
+
+def fast_suspect_sql(spec: SourceSpec) -> str:
+    """SQL: true when the fast path's verdict may differ from the full checks': a check failed, or a field
+    that must not be null is absent or null (the two read alike here). Such records are re-checked in full."""
+    unknown = [f"{field_type(field)} is null" for field in spec.fields if field not in spec.optional_fields]
+    return " or ".join(["fast_reason is not null", *unknown])
