@@ -7,8 +7,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from tagifai import load as load_module
 from tagifai.errors import InputFileError
 from tagifai.load import SourceFile, load
 from tagifai.records import SPECS
@@ -106,8 +107,24 @@ def test_a_file_level_fault_is_reported_by_the_full_checks_either_way(tmp_path: 
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 )
 @given(document=st.lists(recordish() | json_values, max_size=8))
+# Found by this test: DuckDB's message about a non-object element quoted it cut inside a character, and
+# the client raised UnicodeDecodeError instead of duckdb.Error.
+@example(document=[[{"00\x1f\x1f": None, '000"""\x1f\u0800\U00010000\U00010000': None}]])
 def test_random_documents_land_alike_either_way(
     tmp_path_factory: pytest.TempPathFactory, document: list[object]
 ) -> None:
     path = _write(tmp_path_factory.mktemp("random") / "projects.json", document)
     _both_ways({"projects": path})
+
+
+@pytest.mark.parametrize("block", [1, 3, 7, 8, 64])
+def test_the_byte_scan_finds_a_word_split_between_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    monkeypatch.setattr(load_module, "_SCAN_BLOCK", block)
+    cases = {b'[{"a": "x Infinity y"}]': True, b'[{"a": -Infinity}]': True, b'[{"b": "xNaN"}]': True}
+    cases |= {b'[{"a": "Infinit y Na N"}]': False, b"[]": False, b"": False}
+    for content, expected in cases.items():
+        path = tmp_path / "projects.json"
+        path.write_bytes(content)
+        assert load_module._mentions_non_standard_literal(path) is expected, (block, content)

@@ -1,0 +1,13 @@
+{#- The items of `list_expr` that are in the list `set_expr`, in their order, repeats kept (one pass over
+    the list, no unnest and re-aggregation). `set_expr` may name a column of another table in the query. -#}
+{% macro list_filter_in(list_expr, set_expr) -%}
+    {{ return(adapter.dispatch('list_filter_in', 'tagifai')(list_expr, set_expr)) }}
+{%- endmacro %}
+
+{% macro default__list_filter_in(list_expr, set_expr) -%}
+    list_filter({{ list_expr }}, lambda item: list_contains({{ set_expr }}, item))
+{%- endmacro %}
+
+{% macro spark__list_filter_in(list_expr, set_expr) -%}
+    filter({{ list_expr }}, item -> array_contains({{ set_expr }}, item))
+{%- endmacro %}
