@@ -273,8 +273,19 @@ def fast_parse_sql(spec: SourceSpec) -> str:
     record, no record text). Same meaning as `field_columns_sql`, except that an absent field and a JSON
     null are both SQL null here (reported as missing): `fast_suspect_sql` sends such records to the full
     checks."""
-    types = [f"json_type({field}) as {field_type(field)}" for field in spec.fields]
-    values = [f"{field} ->> '$' as {field_value(field)}" for field in spec.fields]
+    # DuckDB writes each JSON column compactly (no leading whitespace), so a text starting with a quote is a
+    # string and one starting with [ a list: no parse of a long description just to learn its type.
+    types = [
+        f"case when starts_with({field}, '\"') then 'VARCHAR' when starts_with({field}, '[') then 'ARRAY' "
+        f"else json_type({field}) end as {field_type(field)}"
+        for field in spec.fields
+    ]
+    # A string with no backslash has no escape: its value is the text between the quotes, no un-escaping.
+    values = [
+        f"case when starts_with({field}, '\"') and not contains({field}, '\\') then {field}[2:-2] "
+        f"else {field} ->> '$' end as {field_value(field)}"
+        for field in spec.fields
+    ]
     return ", ".join(types + values)
 
 

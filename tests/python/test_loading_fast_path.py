@@ -52,8 +52,8 @@ def _both_ways(files: dict[str, Path]) -> list[bool]:
     return fast_paths
 
 
-def _write(path: Path, document: object) -> Path:
-    path.write_text(json.dumps(document), encoding="utf-8")
+def _write(path: Path, document: object, ensure_ascii: bool = True) -> Path:
+    path.write_text(json.dumps(document, ensure_ascii=ensure_ascii), encoding="utf-8")
     return path
 
 
@@ -106,14 +106,16 @@ def test_a_file_level_fault_is_reported_by_the_full_checks_either_way(tmp_path: 
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 )
-@given(document=st.lists(recordish() | json_values, max_size=8))
+@given(document=st.lists(recordish() | json_values, max_size=8), ensure_ascii=st.booleans())
 # Found by this test: DuckDB's message about a non-object element quoted it cut inside a character, and
 # the client raised UnicodeDecodeError instead of duckdb.Error.
-@example(document=[[{"00\x1f\x1f": None, '000"""\x1f\u0800\U00010000\U00010000': None}]])
+@example(document=[[{"00\x1f\x1f": None, '000"""\x1f\u0800\U00010000\U00010000': None}]], ensure_ascii=False)
+@example(document=[[{"00\x1f\x1f": None, '000"""\x1f\u0800\U00010000\U00010000': None}]], ensure_ascii=True)
 def test_random_documents_land_alike_either_way(
-    tmp_path_factory: pytest.TempPathFactory, document: list[object]
+    tmp_path_factory: pytest.TempPathFactory, document: list[object], ensure_ascii: bool
 ) -> None:
-    path = _write(tmp_path_factory.mktemp("random") / "projects.json", document)
+    # Not ASCII-escaped, strings reach the fast path's no-backslash shortcut with every character.
+    path = _write(tmp_path_factory.mktemp("random") / "projects.json", document, ensure_ascii)
     _both_ways({"projects": path})
 
 
