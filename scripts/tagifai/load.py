@@ -143,11 +143,15 @@ def _parse_error(source: SourceFile, exc: duckdb.Error) -> InputFileError:
     return InputFileError(source.uri, "while parsing", problem)
 
 
-def _key_json(spec: SourceSpec) -> str:
-    """SQL: the record's key as JSON text (null when a key field is null or absent), over the field columns."""
+def _key_json(spec: SourceSpec, guard: str = "true") -> str:
+    """SQL: the record's key as JSON text over the field columns; null unless `guard` holds and every key
+    field is present and not null."""
+    present = " and ".join(f"{field_type(field)} <> 'NULL'" for field in spec.key_columns)
     if spec.key_fields:
-        return "json_array(" + ", ".join(f"{field_json(field)}::json" for field in spec.key_columns) + ")"
-    return field_json(spec.key)
+        key = "json_array(" + ", ".join(f"{field_json(field)}::json" for field in spec.key_columns) + ")"
+    else:
+        key = field_json(spec.key)
+    return f"case when {guard} and {present} then {key}::varchar end"
 
 
 def _checked_select(spec: SourceSpec, elements: str) -> str:
@@ -155,7 +159,6 @@ def _checked_select(spec: SourceSpec, elements: str) -> str:
     reason it is rejected (null when good), its raw columns (typed, for good records) and its text
     (`record`, kept only for rejected records and the few that mention NaN or Infinity: good ones need only
     their columns). Each element is parsed once (records.parse_sql)."""
-    present = " and ".join(f"{field_type(field)} <> 'NULL'" for field in spec.key_columns)
     columns = ",\n            ".join(
         f"case when reason is null then {expr} end as {name}" for name, expr in spec.columns.items()
     )
@@ -178,7 +181,7 @@ def _checked_select(spec: SourceSpec, elements: str) -> str:
             select
                 *,
                 {reason_sql(spec)} as reason,
-                case when record_type = 'OBJECT' and {present} then {_key_json(spec)}::varchar end as key_json
+                {_key_json(spec, guard="record_type = 'OBJECT'")} as key_json
             from extracted
         )
 
@@ -271,7 +274,6 @@ def _check_fast(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
     the spec's checks on each field's JSON text, in parallel. The few records the fast checks doubt are
     read again from the file and checked in full, so every verdict and reason is the full checks' own."""
     spec = source.spec
-    present = " and ".join(f"{field_type(field)} <> 'NULL'" for field in spec.key_columns)
     columns = ",\n            ".join(
         f"case when not is_suspect then {expr} end as {name}" for name, expr in spec.columns.items()
     )
@@ -287,7 +289,7 @@ def _check_fast(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
             select
                 *,
                 {fast_reason_sql(spec)} as fast_reason,
-                case when {present} then {_key_json(spec)}::varchar end as key_json
+                {_key_json(spec)} as key_json
             from extracted
         ),
 

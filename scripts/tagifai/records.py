@@ -255,15 +255,19 @@ def field_columns_sql(spec: SourceSpec) -> str:
     return ", ".join(types + values)
 
 
+def _failed_reasons_sql(checks: list[Check]) -> str:
+    """SQL expression: null when no check fails, else every failed check's reason joined by '; '."""
+    parts = ",\n            ".join(f"case when {c.fails} then {c.reason} end" for c in checks)
+    return f"nullif(concat_ws('; ',\n            {parts}\n        ), '')"
+
+
 def reason_sql(spec: SourceSpec) -> str:
     """SQL expression: null for a good record, else every failed check's reason joined by '; '."""
     not_object = "record_type <> 'OBJECT'"
-    checks = [*common_checks(spec.fields), *spec.checks]
-    parts = ",\n            ".join(f"case when {c.fails} then {c.reason} end" for c in checks)
     return (
         f"case when {not_object} then 'element is not a JSON object (found ' || {json_kind('record_type')} "
         f"|| ' ' || left(record, 40) || ')'\n"
-        f"        else nullif(concat_ws('; ',\n            {parts}\n        ), '') end"
+        f"        else {_failed_reasons_sql([*common_checks(spec.fields), *spec.checks])} end"
     )
 
 
@@ -293,8 +297,7 @@ def fast_reason_sql(spec: SourceSpec) -> str:
     """SQL: null when the fast path may keep the record as it is, else the reasons the spec's checks give on
     the fast columns. Only the spec's field checks run: DuckDB's read_json already refused the file if an
     element was not an object or repeated a field name, so the common checks cannot fail here."""
-    parts = ",\n            ".join(f"case when {c.fails} then {c.reason} end" for c in spec.checks)
-    return f"nullif(concat_ws('; ',\n            {parts}\n        ), '')"
+    return _failed_reasons_sql(spec.checks)
 
 
 def fast_suspect_sql(spec: SourceSpec) -> str:
