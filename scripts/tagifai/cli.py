@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,11 +10,12 @@ import duckdb
 
 from tagifai import settings
 from tagifai.annotations import ANNOTATIONS, ensure_raw_table
+from tagifai.dbt_session import DbtBuild, dbt_environment
 from tagifai.errors import TagifaiError
 from tagifai.fetch import Sources
 from tagifai.load import SourceFile, load
 from tagifai.pause import pause_point
-from tagifai.publish import staged_copy, writer_lock
+from tagifai.publish import staged_copy, staging_dir, writer_lock
 from tagifai.records import SPECS
 
 
@@ -137,35 +136,26 @@ def load_main(argv: list[str] | None = None) -> int:
     return 0
 
 
-class BuildFailedError(TagifaiError):
-    """`dbt build` failed on the staged copy; the published warehouse was left as it was."""
-
-
-def _dbt_build(db_path: Path, dbt_args: list[str]) -> None:
-    env = {**os.environ, settings.DUCKDB_PATH_ENV: str(db_path)}
-    root = str(settings.PROJECT_ROOT)
-    dbt = Path(sys.executable).with_name("dbt")
-    command = [str(dbt) if dbt.exists() else "dbt", "build", "--project-dir", root, "--profiles-dir", root]
-    code = subprocess.call([*command, *dbt_args], env=env)
-    if code != 0:
-        raise BuildFailedError(
-            f"dbt build failed (exit code {code}) on the staged copy {db_path}; the published warehouse "
-            "is unchanged and readers still see the last good build. Fix the error above and run again."
-        )
-
-
 def run_build(args: argparse.Namespace) -> None:
-    """Load and `dbt build` a staged copy of the warehouse, then publish it atomically."""
+    """Load and `dbt build` a staged copy of the warehouse, then publish it atomically.
+
+    dbt runs in this process and parses the project while the load runs (tagifai/dbt_session.py).
+    """
     db_path = _db_path(args)
     dbt_args = [a for a in args.dbt_args if a != "--"]
-    if args.in_place:
-        with writer_lock(db_path):
-            load_into(db_path, args)
-            _dbt_build(db_path, dbt_args)
-    else:
-        with staged_copy(db_path) as staged:
-            load_into(staged, args)
-            _dbt_build(staged, dbt_args)
+    # The staged copy keeps the warehouse's file name (publish.py), so dbt can parse before it exists.
+    target = db_path if args.in_place else staging_dir(db_path) / db_path.name
+    with dbt_environment(target):
+        build = DbtBuild(target, dbt_args)
+        build.start()
+        if args.in_place:
+            with writer_lock(db_path):
+                load_into(db_path, args)
+                build.run()
+        else:
+            with staged_copy(db_path) as staged:
+                load_into(staged, args)
+                build.run()
     print(f"tagifai-build: published {db_path}")
 
 
