@@ -40,8 +40,9 @@ def parse_args(dbt_args: list[str]) -> list[str]:
             kept.append(arg)
         elif name in PARSE_OPTIONS_WITH_VALUE:
             kept.append(arg)
-            if "=" not in arg:
-                kept.append(next(args, ""))
+            value = None if "=" in arg else next(args, None)
+            if value is not None:  # a missing value is left for dbt to report
+                kept.append(value)
     return kept
 
 
@@ -83,10 +84,15 @@ class DbtBuild:
     def start(self) -> None:
         self._parsed = self._pool.submit(_parse, self.dbt_args)
 
-    def _failed(self, what: str) -> BuildFailedError:
+    def _failed(self, what: str, result: Any) -> BuildFailedError:
+        from dbt.cli.exceptions import DbtInternalException, DbtUsageException
+
+        # dbt logs the errors of a run itself; a wrong command line it only returns.
+        exc = result.exception
+        said = f" ({exc})" if isinstance(exc, DbtUsageException | DbtInternalException) else " (see above)"
         return BuildFailedError(
-            f"dbt {what} failed on the staged copy {self.db_path}; the published warehouse is unchanged and "
-            "readers still see the last good build. Fix the error above and run again."
+            f"dbt {what} failed{said} on the staged copy {self.db_path}; the published warehouse is "
+            "unchanged and readers still see the last good build. Fix the error and run again."
         )
 
     def run(self) -> None:
@@ -101,7 +107,7 @@ class DbtBuild:
         finally:
             self._pool.shutdown()
         if not parsed.success:
-            raise self._failed("parse")
+            raise self._failed("parse", parsed)
         result = dbtRunner(manifest=parsed.result).invoke(["build", *_project_args(), *self.dbt_args])
         if not result.success:
-            raise self._failed("build")
+            raise self._failed("build", result)
