@@ -146,7 +146,7 @@ def run_build(args: argparse.Namespace) -> None:
     # The staged copy keeps the warehouse's file name (publish.py), so dbt can parse before it exists.
     target = db_path if args.in_place else staging_dir(db_path) / db_path.name
     with dbt_environment(target):
-        build = DbtBuild(target, dbt_args)
+        build = DbtBuild(target, dbt_args, staged=not args.in_place)
         build.start()
         if args.in_place:
             with writer_lock(db_path):

@@ -75,9 +75,10 @@ def dbt_environment(db_path: Path) -> Iterator[None]:
 class DbtBuild:
     """`dbt build` with `dbt_args` on `db_path`: `start()` parses in the background, `run()` builds."""
 
-    def __init__(self, db_path: Path, dbt_args: list[str]) -> None:
+    def __init__(self, db_path: Path, dbt_args: list[str], staged: bool = True) -> None:
         self.db_path = db_path
         self.dbt_args = dbt_args
+        self.staged = staged  # False: the warehouse itself is built (tagifai-build --in-place)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dbt-parse")
         self._parsed: Future[Any] | None = None
 
@@ -90,6 +91,11 @@ class DbtBuild:
         # dbt logs the errors of a run itself; a wrong command line it only returns.
         exc = result.exception
         said = f" ({exc})" if isinstance(exc, DbtUsageException | DbtInternalException) else " (see above)"
+        if not self.staged:
+            return BuildFailedError(
+                f"dbt {what} failed{said} on {self.db_path}, built in place: the loaded data and the models "
+                "built before the failure stay. Fix the error and run again."
+            )
         return BuildFailedError(
             f"dbt {what} failed{said} on the staged copy {self.db_path}; the published warehouse is "
             "unchanged and readers still see the last good build. Fix the error and run again."
