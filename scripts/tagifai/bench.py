@@ -170,11 +170,20 @@ def _dbt_env(db_path: Path) -> dict[str, str]:
     return {**os.environ, settings.DUCKDB_PATH_ENV: str(db_path), "DBT_PROFILES_DIR": str(settings.PROJECT_ROOT)}
 
 
+def _remove_warehouse(db_path: Path) -> None:
+    """Delete a warehouse file and its write-ahead log (at 20M the file is gigabytes; a stale log would be
+    replayed into a new file of the same name)."""
+    for stale in (db_path, db_path.with_suffix(".duckdb.wal")):
+        stale.unlink(missing_ok=True)
+
+
 def _dbt_command(command: str, work: Path, min_tag_freq: int, *args: str, target: str = "dbt_target") -> list[str]:
+    return [str(BIN / "dbt"), command, *args, *_dbt_options(work, min_tag_freq, target)]
+
+
+def _dbt_options(work: Path, min_tag_freq: int, target: str) -> list[str]:
+    """The options every timed dbt command gets: project, target folder, logs and the scaled threshold."""
     return [
-        str(BIN / "dbt"),
-        command,
-        *args,
         "--project-dir",
         str(settings.PROJECT_ROOT),
         "--target-path",
@@ -241,8 +250,7 @@ def bench_size(
     env = _dbt_env(db_path)
     for i in range(repeat):
         print(f"bench: {label}: run {i + 1}/{repeat}", flush=True)
-        for stale in (db_path, db_path.with_suffix(".duckdb.wal")):
-            stale.unlink(missing_ok=True)
+        _remove_warehouse(db_path)
         load = measure(
             [str(BIN / "tagifai-load"), "--data-dir", str(data_dir), "--duckdb-path", str(db_path)],
             env=env,
@@ -256,12 +264,12 @@ def bench_size(
         build = measure(_dbt_command("build", work, threshold), env=env, log=work / "dbt_build.log")
         result.dbt_split.append(_dbt_split(work / "dbt_target"))
         result.runs.setdefault("dbt_build", []).append(build)
-        for stale in (db_path, db_path.with_suffix(".duckdb.wal")):
-            stale.unlink(missing_ok=True)  # at 20M the component warehouse is gigabytes
+        _remove_warehouse(db_path)
         save(result)  # partial results survive a run stopped at a later step
+        warm_up_main_job(work, threshold)
         bench_main_job(result, "dataset_pipeline", data_dir, work, threshold, "--selector", DATASET_SELECTOR)
         save(result)
-        result.positions_ok = bench_main_job(result, "pipeline", data_dir, work, threshold, id_start=generated)
+        result.positions_ok = bench_main_job(result, "pipeline", data_dir, work, threshold, generated=generated)
         save(result)
         for kind in ("pandas", "baseline"):
             if kind in result.skipped:
@@ -281,20 +289,27 @@ def bench_size(
     return result
 
 
-def bench_main_job(
-    result: SizeResult, step: str, data_dir: Path, work: Path, threshold: int, *dbt_args: str, id_start: bool = False
-) -> bool | None:
-    """Time `tagifai-build` (the main job) into a fresh warehouse, record its counts, and delete it.
+# The main job's warehouse: the same path every time, as for a user (not main.duckdb: DuckDB names the
+# database after the file, and `main` is taken).
+MAIN_JOB_WAREHOUSE = "warehouse.duckdb"
+MAIN_JOB_TARGET = "dbt_target_main"
 
-    The warehouse path is the same every time, as for a user: dbt's partial parsing keys on the profile,
-    which holds the path (the staged copy's), so a new path would mean a full parse. An untimed `dbt parse`
-    with that path and the job's target folder warms it up first.
-    """
-    db_path = work / "warehouse.duckdb"  # not main.duckdb: DuckDB names the database after the file
-    staged = staging_dir(db_path) / db_path.name
-    target = "dbt_target_main"
+
+def warm_up_main_job(work: Path, threshold: int) -> None:
+    """Untimed `dbt parse` as the main job will parse: dbt's partial parsing keys on the profile, which
+    holds the warehouse path (the staged copy's), so a path dbt has not seen means a full parse."""
+    staged = staging_dir(work / MAIN_JOB_WAREHOUSE) / MAIN_JOB_WAREHOUSE
+    command = _dbt_command("parse", work, threshold, target=MAIN_JOB_TARGET)
+    measure(command, env=_dbt_env(staged), log=work / "dbt_parse_main.log")
+
+
+def bench_main_job(
+    result: SizeResult, step: str, data_dir: Path, work: Path, threshold: int, *dbt_args: str, generated: bool = False
+) -> bool | None:
+    """Time `tagifai-build` (the main job) into a fresh warehouse, record its counts (and, on generated
+    data, whether the loader's positions equal the ids), then delete it."""
+    db_path = work / MAIN_JOB_WAREHOUSE
     try:
-        measure(_dbt_command("parse", work, threshold, target=target), env=_dbt_env(staged), log=work / "parse.log")
         command = [
             str(BIN / "tagifai-build"),
             "--data-dir",
@@ -303,24 +318,22 @@ def bench_main_job(
             str(db_path),
             "--",
             *dbt_args,
-            *_dbt_command("build", work, threshold, target=target)[2:],  # logs and vars as for dbt build
+            *_dbt_options(work, threshold, MAIN_JOB_TARGET),
         ]
         run = measure(command, env=_dbt_env(db_path), log=work / f"{step}.log")
         result.runs.setdefault(step, []).append(run)
-        result.counts[step], positions_ok = _warehouse_counts(db_path, 1 if id_start else None)
+        result.counts[step], positions_ok = _warehouse_counts(db_path, 1 if generated else None)
         return positions_ok
     finally:
         shutil.rmtree(staging_dir(db_path), ignore_errors=True)
-        for stale in (db_path, db_path.with_suffix(".duckdb.wal")):
-            stale.unlink(missing_ok=True)
+        _remove_warehouse(db_path)
 
 
 def bench_dataset_build(result: SizeResult, work: Path, db_path: Path, threshold: int) -> None:
     """Time `dbt build --selector labeled_dataset` on a copy of the freshly loaded warehouse (the copy is
     not timed), so the full build that follows still starts from the loaded data alone."""
     copy = work / "dataset.duckdb"
-    wal = copy.with_suffix(".duckdb.wal")
-    wal.unlink(missing_ok=True)  # a leftover of a stopped run would be replayed into the copy
+    _remove_warehouse(copy)  # a log left by a stopped run would be replayed into the copy
     # The loader checkpoints when it closes, so the .duckdb file alone holds everything it loaded.
     shutil.copyfile(db_path, copy)
     try:
@@ -332,8 +345,7 @@ def bench_dataset_build(result: SizeResult, work: Path, db_path: Path, threshold
         build = measure(command, env=env, log=work / "dbt_build_dataset.log")
         result.runs.setdefault("dataset_build", []).append(build)
     finally:
-        copy.unlink(missing_ok=True)  # at 20M the copy is gigabytes
-        wal.unlink(missing_ok=True)
+        _remove_warehouse(copy)
 
 
 def failure_summary(message: str) -> str:

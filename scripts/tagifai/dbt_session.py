@@ -105,11 +105,9 @@ class DbtBuild:
         """Wait for the parse, then `dbt build` on its manifest; BuildFailedError when either fails."""
         from dbt.cli.main import dbtRunner
 
-        if self._parsed is None:
-            self.start()
-        assert self._parsed is not None
+        pending = self._parsed or self._pool.submit(_parse, self.dbt_args)  # run() without start(): parse now
         try:
-            parsed = self._parsed.result()
+            parsed = pending.result()
         finally:
             self._pool.shutdown()
         if not parsed.success:
