@@ -1,7 +1,8 @@
 """Growth: the 2021-05 file split by created_on and loaded batch by batch (incremental dbt builds) gives
 the same tables as one load of the whole file; `dbt build --full-refresh` gives the same tables as the
 incremental runs; a complete file (--replace) deletes the projects it no longer holds, everywhere, and
-the snapshot closes their history; loading the same file twice changes nothing."""
+the snapshot closes their history; loading the same file twice changes nothing; editing a labeling
+function makes the next build evaluate every project again."""
 
 import json
 from pathlib import Path
@@ -94,12 +95,56 @@ def test_the_unnest_ran_incrementally(batched: Path) -> None:
         ).fetchone() == (len(BATCH_ENDS),)
 
 
+def test_the_labeling_functions_ran_incrementally(batched: Path) -> None:
+    with duckdb.connect(str(batched), read_only=True) as con:
+        # Each batch's projects were evaluated by its own run (one functions_version throughout).
+        assert con.execute(
+            "select count(distinct loaded_at), count(distinct functions_version) "
+            "from intermediate.int_labeling_functions_fired"
+        ).fetchone() == (len(BATCH_ENDS), 1)
+
+
+def _edit_pytorch_function(db_path: Path) -> None:
+    """Edit the seed in the warehouse, as `dbt seed` would after a change of labeling_functions.csv."""
+    with duckdb.connect(str(db_path)) as con:
+        con.execute("update seeds.labeling_functions set pattern = 'tensorflow' where lf_name = 'pytorch_is_pytorch'")
+
+
+def _fired(db_path: Path, lf_name: str) -> set[int]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        rows = con.execute(
+            "select project_id from intermediate.int_labeling_functions_fired where lf_name = ?", [lf_name]
+        ).fetchall()
+    return {project_id for (project_id,) in rows}
+
+
+def test_editing_a_labeling_function_evaluates_every_project_again(single: Path, tmp_path: Path) -> None:
+    edited = copy_warehouse(single, tmp_path / "edited")
+    before = _fired(edited, "pytorch_is_pytorch")
+    _edit_pytorch_function(edited)
+    run_dbt(edited, "run", "--select", "int_labeling_functions_fired", "lf_votes")
+    # The edited function now fires exactly where the tensorflow keyword does, on every project.
+    after = _fired(edited, "pytorch_is_pytorch")
+    assert after == _fired(edited, "tensorflow_is_tensorflow") and after != before and len(after) > 50
+    with duckdb.connect(str(edited), read_only=True) as con:
+        assert con.execute(
+            "select count(distinct functions_version) from intermediate.int_labeling_functions_fired"
+        ).fetchone() == (1,)
+    # And the incremental run gives what a full refresh with the same edit gives.
+    refreshed = copy_warehouse(single, tmp_path / "refreshed")
+    _edit_pytorch_function(refreshed)
+    run_dbt(refreshed, "run", "--select", "int_labeling_functions_fired", "lf_votes", "--full-refresh")
+    assert _models(dump(edited)) == _models(dump(refreshed))
+
+
 @pytest.fixture(scope="module")
 def replaced(batched: Path, newer_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[int]]:
-    """The batched warehouse after a complete file (--replace) that lacks two projects and changes one."""
+    """The batched warehouse after a complete file (--replace) that lacks two projects and changes one
+    (its tags and its description)."""
     projects = json.loads((newer_dir / "projects.json").read_text(encoding="utf-8"))
     gone = [projects[0]["id"], projects[1]["id"]]
     projects[2]["tags"] = ["pytorch"]
+    projects[2]["description"] += " Built with PyTorch."
     folder = tmp_path_factory.mktemp("complete")
     (folder / "projects.json").write_text(json.dumps(projects[2:], ensure_ascii=False), encoding="utf-8")
     (folder / "tags.json").write_bytes((newer_dir / "tags.json").read_bytes())
@@ -119,6 +164,7 @@ def test_a_complete_file_deletes_missing_projects_everywhere_and_the_snapshot_cl
             ("raw.projects", "id"),
             ("staging.stg_madewithml__projects", "project_id"),
             ("intermediate.int_project_tags_unnested", "project_id"),
+            ("intermediate.int_labeling_functions_fired", "project_id"),
             ("marts.labeled_projects", "id"),
         ]:
             assert con.execute(f"select count(*) from {table} where {column} in ?", [gone]).fetchone() == (0,)
@@ -128,6 +174,17 @@ def test_a_complete_file_deletes_missing_projects_everywhere_and_the_snapshot_cl
             [gone],
         ).fetchall()
         assert history == [(project_id, True) for project_id in sorted(gone)]
+
+
+def test_a_changed_text_is_evaluated_again(replaced: tuple[Path, list[int]], batched: Path) -> None:
+    db_path, _ = replaced
+    changed_id = 3  # the third project of the 2021-05 file, whose description now names PyTorch
+    sql = "select lf_name from intermediate.int_labeling_functions_fired where project_id = ? order by 1"
+    with duckdb.connect(str(batched), read_only=True) as con:
+        before = [name for (name,) in con.execute(sql, [changed_id]).fetchall()]
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        after = [name for (name,) in con.execute(sql, [changed_id]).fetchall()]
+    assert "pytorch_is_pytorch" not in before and after == sorted([*before, "pytorch_is_pytorch"])
 
 
 def test_full_refresh_gives_the_same_tables_as_the_incremental_runs(

@@ -1,25 +1,11 @@
--- Every labeling function (seed labeling_functions) run over every project's text. A `keyword`
--- function matches its pattern literally as a whole word: not preceded or followed by an ASCII letter or
--- digit. A `regex` function matches its pattern anywhere in the text. Both ignore case unless
--- is_case_sensitive. The gold label of a vote is whether the project carries the tag in labeled_projects.
---
--- The functions are read from the seed when the model runs and written into the SQL as constants
--- (macro labeling_function_definitions): every function is evaluated in one pass over the projects,
--- each regular expression compiled once.
-{%- set functions = labeling_function_definitions() %}
-{%- set fired_names = [] %}
-{%- for function in functions %}
-    {%- do fired_names.append(
-        'case when ' ~ labeling_function_condition(function, 'text', 'lower_text')
-        ~ ' then ' ~ sql_string_literal(function.lf_name) ~ ' end'
-    ) %}
-{%- endfor %}
-with projects as (
+-- One row per vote: a labeling function that fired on a project (int_labeling_functions_fired, where the
+-- functions are evaluated and what a match means is described), with the tag it votes on, its label, and
+-- the gold label of a vote: whether the project carries the tag in labeled_projects.
+with fired as (
     select
         project_id,
-        text,
-        {{ labeling_function_lower_text('text') }} as lower_text
-    from {{ ref('stg_madewithml__projects') }}
+        lf_name
+    from {{ ref('int_labeling_functions_fired') }}
 ),
 
 labeling_functions as (
@@ -45,13 +31,6 @@ dataset_labels as (
         filtered_project_tags.tag
     from {{ ref('int_project_tags_filtered') }} as filtered_project_tags
     inner join kept_tags on filtered_project_tags.tag = kept_tags.tag
-),
-
-fired as (
-    select
-        project_id,
-        {{ unnest_non_null(fired_names, dbt.type_string()) }} as lf_name
-    from projects
 ),
 
 votes as (
