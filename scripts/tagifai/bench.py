@@ -13,8 +13,14 @@ tree; see tagifai.measure):
   while the load runs, then publishing the warehouse) into a fresh warehouse;
 - dataset pipeline: `tagifai-build -- --selector labeled_dataset`: the like-for-like comparison with the
   lesson's code and the baseline, which compute only the labeled dataset;
+- growth pipeline: the main job again, on the pipeline's warehouse, with a file holding the same projects
+  and 1% more (new ids at the end): the daily run as the dataset grows, where the incremental models
+  (tag unnest, labeling functions) and the loader's upsert touch only what changed;
 - pandas: the lesson's code (skipped, and said so, where the JSON cannot fit in memory as Python objects);
-- baseline: one DuckDB SQL statement (read_json, unnest, filter, count, re-aggregate) into a fresh file.
+- baseline: one DuckDB SQL statement (read_json, unnest, filter, count, re-aggregate) into a fresh file,
+  with DuckDB's default settings, as the issue measured it;
+- tuned baseline: the same statement under the pipeline's settings (memory_limit, spilling, no insertion
+  order), which is the one that completes at 20M.
 
 It checks that the three agree on the number of labeled projects and tags, writes results.json (with the
 machine), results.md and results.png into --out-dir, and prints the ratios.
@@ -40,7 +46,7 @@ from pathlib import Path
 import duckdb
 
 from tagifai import settings
-from tagifai.generate import generate, read_shape, scaled_min_tag_freq
+from tagifai.generate import RealShape, generate, read_shape, records, scaled_min_tag_freq
 from tagifai.measure import CommandFailedError, Measurement, measure
 from tagifai.publish import staging_dir
 
@@ -48,7 +54,19 @@ REAL_SIZE = "2k"
 BIN = Path(sys.executable).parent
 # The lesson's pandas code holds about 6 bytes of Python objects per byte of JSON (3.5 GiB for 613 MB).
 PANDAS_BYTES_PER_JSON_BYTE = 6.0
-STEPS = ("loader", "dbt_build", "pipeline", "dataset_build", "dataset_pipeline", "pandas", "baseline")
+STEPS = (
+    "loader",
+    "dbt_build",
+    "pipeline",
+    "growth_pipeline",
+    "dataset_build",
+    "dataset_pipeline",
+    "pandas",
+    "baseline",
+    "baseline_tuned",
+)
+RUNNERS = ("pandas", "baseline", "baseline_tuned")
+GROWTH_FRACTION = 0.01  # the growth step's file: every project of the size's file and 1% more
 DATASET_SELECTOR = "labeled_dataset"
 
 
@@ -150,6 +168,8 @@ def ratios(result: SizeResult) -> dict[str, float | None]:
     dataset = result.median("dataset_pipeline", "wall_s")
     pandas = result.median("pandas", "wall_s")
     baseline = result.median("baseline", "wall_s")
+    tuned = result.median("baseline_tuned", "wall_s")
+    growth = result.median("growth_pipeline", "wall_s")
     millions = result.n_projects / 1e6
 
     def div(a: float | None, b: float | None) -> float | None:
@@ -163,6 +183,9 @@ def ratios(result: SizeResult) -> dict[str, float | None]:
         "dataset_pipeline_over_baseline": div(dataset, baseline),
         "dataset_pipeline_s_per_million": div(dataset, millions),
         "baseline_s_per_million": div(baseline, millions),
+        "pipeline_over_tuned_baseline": div(pipeline, tuned),
+        "dataset_pipeline_over_tuned_baseline": div(dataset, tuned),
+        "growth_over_pipeline": div(growth, pipeline),
     }
 
 
@@ -222,8 +245,8 @@ def _warehouse_counts(db_path: Path, id_start: int | None) -> tuple[dict[str, in
 def _runner(kind: str, data_dir: Path, min_tag_freq: int, work: Path) -> tuple[Measurement, dict[str, int]]:
     out = work / f"{kind}.json"
     command = [sys.executable, "-m", "tagifai.bench_runners", kind, str(data_dir), str(min_tag_freq), str(out)]
-    if kind == "baseline":
-        command.append(str(work / "baseline.duckdb"))
+    if kind.startswith("baseline"):
+        command.append(str(work / f"{kind}.duckdb"))
     run = measure(command, log=work / f"{kind}.log")
     return run, json.loads(out.read_text())
 
@@ -235,17 +258,18 @@ def bench_size(
     repeat: int,
     pandas_ok: str | None,
     n_generated: int | None,
-    block_size: int,
+    shape: RealShape,
     save: Callable[[SizeResult], None],
 ) -> SizeResult:
     """Measure every step `repeat` times at one size (`n_generated` projects, or None for the real data)."""
     projects = data_dir / "projects.json"
     generated = n_generated is not None
     n_projects = n_generated if generated else len(json.loads(projects.read_text(encoding="utf-8")))
-    threshold = scaled_min_tag_freq(n_projects, block_size) if generated else 30
+    threshold = scaled_min_tag_freq(n_projects, shape.block_size) if generated else 30
     result = SizeResult(label, n_projects, projects.stat().st_size, threshold)
     if pandas_ok:
         result.skipped["pandas"] = pandas_ok
+    grown_dir = write_grown(data_dir, work / "grown", shape, n_projects, (n_projects + 1) if generated else None)
     db_path = work / "tagifai.duckdb"
     env = _dbt_env(db_path)
     for i in range(repeat):
@@ -269,9 +293,11 @@ def bench_size(
         warm_up_main_job(work, threshold)
         bench_main_job(result, "dataset_pipeline", data_dir, work, threshold, "--selector", DATASET_SELECTOR)
         save(result)
-        result.positions_ok = bench_main_job(result, "pipeline", data_dir, work, threshold, generated=generated)
+        result.positions_ok = bench_main_job(
+            result, "pipeline", data_dir, work, threshold, generated=generated, grown_dir=grown_dir
+        )
         save(result)
-        for kind in ("pandas", "baseline"):
+        for kind in RUNNERS:
             if kind in result.skipped:
                 continue
             try:
@@ -304,29 +330,70 @@ def warm_up_main_job(work: Path, threshold: int) -> None:
 
 
 def bench_main_job(
-    result: SizeResult, step: str, data_dir: Path, work: Path, threshold: int, *dbt_args: str, generated: bool = False
+    result: SizeResult,
+    step: str,
+    data_dir: Path,
+    work: Path,
+    threshold: int,
+    *dbt_args: str,
+    generated: bool = False,
+    grown_dir: Path | None = None,
 ) -> bool | None:
     """Time `tagifai-build` (the main job) into a fresh warehouse, record its counts (and, on generated
-    data, whether the loader's positions equal the ids), then delete it."""
+    data, whether the loader's positions equal the ids); with `grown_dir`, then time the job again on that
+    warehouse with the grown file (step growth_pipeline). The warehouse is deleted afterwards."""
     db_path = work / MAIN_JOB_WAREHOUSE
-    try:
+
+    def main_job(folder: Path, log_step: str) -> Measurement:
         command = [
             str(BIN / "tagifai-build"),
             "--data-dir",
-            str(data_dir),
+            str(folder),
             "--duckdb-path",
             str(db_path),
             "--",
             *dbt_args,
             *_dbt_options(work, threshold, MAIN_JOB_TARGET),
         ]
-        run = measure(command, env=_dbt_env(db_path), log=work / f"{step}.log")
-        result.runs.setdefault(step, []).append(run)
+        return measure(command, env=_dbt_env(db_path), log=work / f"{log_step}.log")
+
+    try:
+        result.runs.setdefault(step, []).append(main_job(data_dir, step))
         result.counts[step], positions_ok = _warehouse_counts(db_path, 1 if generated else None)
+        if grown_dir is not None:
+            result.runs.setdefault("growth_pipeline", []).append(main_job(grown_dir, "growth_pipeline"))
+            result.counts["growth_pipeline"], _ = _warehouse_counts(db_path, None)
         return positions_ok
     finally:
         shutil.rmtree(staging_dir(db_path), ignore_errors=True)
         _remove_warehouse(db_path)
+
+
+def write_grown(data_dir: Path, out_dir: Path, shape: RealShape, n_projects: int, id_start: int | None) -> Path:
+    """Write out_dir/projects.json: every project of data_dir's file, byte for byte, then 1% more new
+    projects (at least one) with ids from `id_start` (None: after the file's largest id, read from the
+    file, which is then the real one and small), drawn from the real data's `shape` like the generator's.
+    The growth step loads it over the pipeline's warehouse. Streams: the original is copied, not parsed."""
+    source = data_dir / settings.FILE_NAMES["projects"]
+    if id_start is None:
+        id_start = max(int(p["id"]) for p in json.loads(source.read_text(encoding="utf-8"))) + 1
+    n_new = max(1, round(n_projects * GROWTH_FRACTION))
+    with source.open("rb") as f:
+        f.seek(max(0, source.stat().st_size - 4096))
+        tail = f.read()
+    closing = source.stat().st_size - len(tail) + tail.rindex(b"]")  # the array's closing bracket
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(data_dir / settings.FILE_NAMES["tags"], out_dir / settings.FILE_NAMES["tags"])
+    with source.open("rb") as original, (out_dir / settings.FILE_NAMES["projects"]).open("wb") as out:
+        remaining = closing
+        while remaining:
+            chunk = original.read(min(remaining, 1 << 24))
+            out.write(chunk)
+            remaining -= len(chunk)
+        for block in records(shape, n_new, seed=1, id_start=id_start, created_on=False):
+            out.write(("".join(",\n" + record for record in block)).encode("utf-8"))
+        out.write(b"\n]\n")
+    return out_dir
 
 
 def bench_dataset_build(result: SizeResult, work: Path, db_path: Path, threshold: int) -> None:
@@ -396,12 +463,16 @@ def write_markdown(results: list[dict[str, object]], machine: dict[str, object],
         "`tagifai-build` (load, then dbt build in the same process, which parses while the load runs; "
         f"then the warehouse is published). Dataset = `tagifai-build -- --selector {DATASET_SELECTOR}` (only "
         "the path to labeled_projects and its data tests): what the lesson's pandas code and the baseline "
-        "compute.",
+        "compute. Growth = the main job again on the pipeline's warehouse with the same file plus "
+        f"{GROWTH_FRACTION:.0%} new projects (the daily run as the data grows). Baseline = one DuckDB statement "
+        "with DuckDB's defaults; tuned = the same statement under the pipeline's settings (memory_limit, "
+        "spilling, no insertion order).",
         "",
-        "| projects | JSON | loader | dbt build (models / tests, s) | pipeline | dataset build | dataset pipeline | "
-        "pandas (lesson) | DuckDB baseline | pandas / pipeline | pipeline / baseline | pandas / dataset | "
-        "dataset / baseline | pipeline s per M |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| projects | JSON | loader | dbt build (models / tests, s) | pipeline | growth run | dataset build | "
+        "dataset pipeline | pandas (lesson) | DuckDB baseline | tuned baseline | pandas / pipeline | "
+        "pipeline / baseline | pipeline / tuned | pandas / dataset | dataset / baseline | dataset / tuned | "
+        "pipeline s per M |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
         steps, split, ratio = r["steps"], r["dbt_build_split_s"], r["ratios"]
@@ -428,11 +499,13 @@ def write_markdown(results: list[dict[str, object]], machine: dict[str, object],
         if split:
             build += f" ({split['models_s']:.1f} / {split['tests_s']:.1f})"
         lines.append(
-            f"| {size} | {json_size} | {cell('loader')} | {build} | {cell('pipeline')} | {cell('dataset_build')} | "
-            f"{cell('dataset_pipeline')} | {cell('pandas')} | {cell('baseline')} | "
-            f"{num(ratio['pandas_over_pipeline'])} | {num(ratio['pipeline_over_baseline'])} | "
-            f"{num(ratio.get('pandas_over_dataset_pipeline'))} | {num(ratio.get('dataset_pipeline_over_baseline'))} | "
-            f"{num(ratio['pipeline_s_per_million'], ' s')} |"
+            f"| {size} | {json_size} | {cell('loader')} | {build} | {cell('pipeline')} | {cell('growth_pipeline')} | "
+            f"{cell('dataset_build')} | {cell('dataset_pipeline')} | {cell('pandas')} | {cell('baseline')} | "
+            f"{cell('baseline_tuned')} | {num(ratio['pandas_over_pipeline'])} | "
+            f"{num(ratio['pipeline_over_baseline'])} | "
+            f"{num(ratio.get('pipeline_over_tuned_baseline'))} | {num(ratio.get('pandas_over_dataset_pipeline'))} | "
+            f"{num(ratio.get('dataset_pipeline_over_baseline'))} | "
+            f"{num(ratio.get('dataset_pipeline_over_tuned_baseline'))} | {num(ratio['pipeline_s_per_million'], ' s')} |"
         )
     lines += ["", "Checks (labeled projects / kept tags, each implementation; loader positions = ids):", ""]
     for r in results:
@@ -458,7 +531,9 @@ def write_chart(results: list[dict[str, object]], path: Path) -> None:
     labels = {
         "pipeline": "pipeline (tagifai-build: load + dbt build)",
         "dataset_pipeline": f"dataset only (tagifai-build -- --selector {DATASET_SELECTOR})",
+        "growth_pipeline": f"growth run (main job, +{GROWTH_FRACTION:.0%} projects)",
         "baseline": "DuckDB one statement",
+        "baseline_tuned": "DuckDB one statement, pipeline's settings",
         "pandas": "lesson pandas",
     }
     for step, label in labels.items():
@@ -510,7 +585,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     sizes = [(text.strip(), parse_size(text)) for text in args.sizes.split(",") if text.strip()]
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    block_size = read_shape(Path(source_dir)).block_size  # the real file's size: small, read once
+    shape = read_shape(Path(source_dir))  # the real file: small, read once
     machine = machine_info()
     results_path = args.out_dir / "results.json"
     earlier = {}
@@ -550,7 +625,7 @@ def main(argv: list[str] | None = None) -> int:
                 json_bytes = (data_dir / "projects.json").stat().st_size
             repeat = args.repeat if (n_projects or 0) < 2_000_000 else args.repeat_large
             skip = pandas_skip_reason(json_bytes, not args.no_pandas)
-            result = bench_size(label, data_dir, work, repeat, skip, n_projects, block_size, save)
+            result = bench_size(label, data_dir, work, repeat, skip, n_projects, shape, save)
         finally:
             if not args.keep_data:
                 shutil.rmtree(work, ignore_errors=True)
@@ -563,7 +638,10 @@ def main(argv: list[str] | None = None) -> int:
             f"pipeline/baseline {ratio['pipeline_over_baseline']}x, "
             f"{ratio['pipeline_s_per_million']} s per million projects; dataset only: "
             f"pandas/dataset {ratio.get('pandas_over_dataset_pipeline')}x, "
-            f"dataset/baseline {ratio.get('dataset_pipeline_over_baseline')}x"
+            f"dataset/baseline {ratio.get('dataset_pipeline_over_baseline')}x; against the tuned baseline: "
+            f"pipeline {ratio.get('pipeline_over_tuned_baseline')}x, "
+            f"dataset {ratio.get('dataset_pipeline_over_tuned_baseline')}x; "
+            f"growth run / fresh pipeline {ratio.get('growth_over_pipeline')}x"
         )
     return 0
 
