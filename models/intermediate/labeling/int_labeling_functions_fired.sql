@@ -23,20 +23,9 @@
         materialized=('table' if target.type == 'spark' else 'incremental'),
         incremental_strategy='append',
         on_schema_change='fail',
-        post_hook=([] if target.type == 'spark' else "
-            {% if is_incremental() %}
-            delete from {{ this }}
-            where
-                functions_version <> {{ sql_string_literal(labeling_functions_version(labeling_function_definitions())) }}
-                or not exists (
-                    select 1
-                    from {{ ref('stg_madewithml__projects') }} as projects
-                    where
-                        projects.project_id = {{ this.identifier }}.project_id
-                        and projects.loaded_at = {{ this.identifier }}.loaded_at
-                )
-            {% endif %}
-        "),
+        post_hook=([] if target.type == 'spark' else "{{ delete_stale_project_rows(this,
+            'functions_version <> ' ~ sql_string_literal(labeling_functions_version(labeling_function_definitions()))
+        ) }}"),
     )
 }}
 {%- set functions = labeling_function_definitions() %}
