@@ -4,7 +4,9 @@
 
 from dbt_score import Model, RuleViolation, Severity, rule
 
-PRIMARY_KEY_COMBINATION_TESTS = {"unique_combination_of_columns"}
+# Model-level tests that are a primary-key test by themselves; `primary_key` (tests/generic) is also one on a
+# column, as is the pair unique + not_null.
+PRIMARY_KEY_MODEL_TESTS = {"unique_combination_of_columns", "primary_key"}
 
 
 @rule(severity=Severity.CRITICAL)
@@ -27,22 +29,22 @@ def every_column_has_description(model: Model) -> RuleViolation | None:
 
 
 def _has_primary_key_test(model: Model) -> bool:
-    if any(test.type in PRIMARY_KEY_COMBINATION_TESTS for test in model.tests):
+    if any(test.type in PRIMARY_KEY_MODEL_TESTS for test in model.tests):
         return True
     for column in model.columns:
         kinds = {test.type for test in column.tests}
-        if {"unique", "not_null"} <= kinds:
+        if "primary_key" in kinds or {"unique", "not_null"} <= kinds:
             return True
     return False
 
 
 @rule(severity=Severity.CRITICAL)
 def model_has_primary_key_test(model: Model) -> RuleViolation | None:
-    """Every model has a primary-key test: unique + not_null on a column, or a combination test."""
+    """Every model has a primary-key test: primary_key, unique + not_null on a column, or a combination test."""
     if not _has_primary_key_test(model):
         return RuleViolation(
-            message="No primary-key test: add unique + not_null on the key column, or "
-            "unique_combination_of_columns on the model."
+            message="No primary-key test: add primary_key on the key column (or on the model with "
+            "column_names for a key of several columns)."
         )
     return None
 

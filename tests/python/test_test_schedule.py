@@ -22,7 +22,7 @@ def test_default_build_leaves_scheduled_tests_out(real_warehouse: Path) -> None:
         "intermediate" in name or name.startswith("unit_test:") or "list_items_unique" in name for name in scheduled
     )
     assert any(name.startswith("unit_test:") for name in scheduled)
-    assert any("unique_labeled_projects_id" in name for name in every_build)
+    assert any("primary_key_labeled_projects_id" in name for name in every_build)
 
 
 def test_scheduled_tests_pass_on_the_real_data(real_warehouse: Path) -> None:
