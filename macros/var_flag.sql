@@ -1,5 +1,6 @@
 {#- A boolean dbt var as a SQL literal (`true`/`false`), accepting true/false, 'true'/'false', 1/0 as
-    passed with --vars. Models filter with it instead of `{% if %}` so their refs and shape never change. -#}
+    passed with --vars. Models filter with it instead of `{% if %}` so their refs and shape never change
+    (the two marts whose refs do follow the vars use tag_lists_change, see there). -#}
 {% macro var_flag(var_name) -%}
     {{- 'true' if tagifai.to_boolean(var(var_name), 'var ' ~ var_name) else 'false' -}}
 {%- endmacro %}

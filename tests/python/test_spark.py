@@ -73,7 +73,6 @@ def test_spark_says_which_constraints_it_does_not_enforce(spark_build: tuple[Pat
     skipped = [line for line in stdout.splitlines() if "SKIPPED on Spark" in line and "constraints" in line]
     assert len(skipped) == 1, skipped
     assert "marts.labeled_projects" in skipped[0] and "not_null (id)" in skipped[0]
-    assert "primary_key (id)" in skipped[0]
 
 
 def test_spark_gives_the_lessons_counts(spark_build: tuple[Path, str]) -> None:

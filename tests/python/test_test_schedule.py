@@ -18,9 +18,16 @@ def test_default_build_leaves_scheduled_tests_out(real_warehouse: Path) -> None:
     assert every_build and scheduled
     assert every_build.isdisjoint(scheduled)
     assert every_build | scheduled == everything
+    # Scheduled: unit tests, the structural tests on intermediate models, the full list-uniqueness scan,
+    # and the tests on the staging view that only renames raw.projects (the source's tests cover it).
     assert all(
-        "intermediate" in name or name.startswith("unit_test:") or "list_items_unique" in name for name in scheduled
+        "intermediate" in name
+        or name.startswith("unit_test:")
+        or "list_items_unique" in name
+        or "stg_madewithml__projects" in name
+        for name in scheduled
     )
+    assert any("source_primary_key_madewithml_projects_id" in name for name in every_build)
     assert any(name.startswith("unit_test:") for name in scheduled)
     assert any("primary_key_labeled_projects_id" in name for name in every_build)
 
