@@ -12,7 +12,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export TAGIFAI_DUCKDB_PATH ?= $(CURDIR)/warehouse/tagifai.duckdb
 export TAGIFAI_SPARK_DIR ?= $(CURDIR)/warehouse/spark
 
-.PHONY: help setup build test pytest lint dbt-score docs docs-serve report clean lock setup-spark build-spark test-spark annotations bench
+.PHONY: help setup build test test-fast pytest lint dbt-score docs docs-serve report clean lock setup-spark build-spark test-spark annotations bench
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -63,9 +63,12 @@ test: $(STAMP) lint pytest dbt-score  ## Every test: ruff, sqlfluff, pytest (inc
 pytest: $(STAMP)  ## Python tests, including dbt builds on the real and generated data.
 	$(BIN)/pytest
 
+test-fast: $(STAMP)  ## The quick subset: loader, tooling and unit-level tests, no dbt build, no Spark (under a minute).
+	$(BIN)/pytest -m "not dbt and not spark"
+
 lint: $(STAMP)  ## ruff on Python, sqlfluff (dbt templater) on models/, macros/, tests/, snapshots/.
-	$(BIN)/ruff check scripts tests
-	$(BIN)/ruff format --check scripts tests
+	$(BIN)/ruff check scripts tests benchmarks
+	$(BIN)/ruff format --check scripts tests benchmarks
 	@# The templater compiles each model against a warehouse: the models that read a seed while they
 	@# compile (the labeling functions) need it there, or sqlfluff skips them.
 	lint_dir=$$(mktemp -d) && \
@@ -85,11 +88,11 @@ docs-serve: docs  ## Serve the docs site on http://127.0.0.1:8080 (Ctrl-C to sto
 report: $(STAMP)  ## Charts (PNG) and one self-contained HTML page in reports/ from the warehouse (make build first).
 	$(BIN)/tagifai-report --out-dir reports
 
-# Sizes: 2k is the real data; the others are generated (scripts/generate.py) under BENCH_WORK and deleted.
+# Sizes: 2k is the real data; the others are generated (benchmarks/generate.py) under a scratch folder and deleted.
 BENCH_SIZES ?= 2k,200k,2M,20M
 BENCH_ARGS ?=
 bench: $(STAMP)  ## Benchmark loader, dbt build, pandas and a DuckDB baseline (BENCH_SIZES=2k,200k,...).
-	$(BIN)/python scripts/bench.py --sizes $(BENCH_SIZES) $(BENCH_ARGS)
+	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 
 lock:  ## Re-pin requirements/base.txt from pyproject.toml in a scratch venv.
 	rm -rf /tmp/tagifai-lock && $(PYTHON) -m venv /tmp/tagifai-lock

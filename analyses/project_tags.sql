@@ -1,8 +1,8 @@
--- What happened to one project's tags? Every tag the author wrote, in order, and why it is or is not a
--- label. `dbt show --select project_tags --vars '{project_id: 445}'`.
+{%- set project_id = integer_var('project_id', 445) %}
+
 with project_tags as (
     select * from {{ ref('int_project_tags_unnested') }}
-    where project_id = {{ var('project_id', 445) }}
+    where project_id = {{ project_id }}
 ),
 
 taxonomy as (
@@ -15,7 +15,7 @@ unknown_tags as (
 
 labeled_projects as (
     select * from {{ ref('labeled_projects') }}
-    where id = {{ var('project_id', 445) }}
+    where id = {{ project_id }}
 ),
 
 final as (
@@ -26,7 +26,8 @@ final as (
         case
             when taxonomy.tag is null then 'not a taxonomy tag'
             when taxonomy.is_excluded then 'excluded (excluded_tags seed)'
-            when not taxonomy.is_label then 'below min_tag_freq (' || cast(taxonomy.label_frequency as {{ dbt.type_string() }}) || ' uses)'
+            when not taxonomy.is_label
+                then 'below min_tag_freq (' || cast(taxonomy.label_frequency as {{ dbt.type_string() }}) || ' uses)'
             else 'label'
         end as outcome,
         (select count(*) from labeled_projects) = 1 as is_project_labeled

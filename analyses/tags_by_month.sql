@@ -1,5 +1,3 @@
--- How many projects get each label, month by month (by created_on)? Needs data with created_on
--- (the 2021-05 files); on the 2021-03 data every month is null.
 with labeled_projects as (
     select * from {{ ref('labeled_projects') }}
 ),

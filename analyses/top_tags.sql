@@ -1,5 +1,3 @@
--- Which tags do projects use most, and which of them are labels at this build's min_tag_freq?
--- Compile with `dbt compile --select top_tags`; run with `dbt show --select top_tags`.
 with tag_frequencies as (
     select * from {{ ref('tag_frequencies') }}
 ),
@@ -17,4 +15,4 @@ final as (
 
 select * from final
 order by frequency_rank asc, tag asc
-limit {{ var('top_n', 20) }}
+limit {{ integer_var('top_n', 20, min_value=0) }}

@@ -1,5 +1,4 @@
 {% snapshot project_history %}
-    -- The labeled content of each project (title, description, tags), one row per version.
     select
         project_id,
         title,

@@ -1,12 +1,6 @@
--- The lesson's final dataset: each project with only the tags that pass the filter and the threshold,
--- in the author's order; projects left with no tag are dropped. Only what is known at prediction time
--- (id, title, description, text, created_on) sits beside the labels, so nothing leaks into features.
---
--- Two ways to the same labels, picked by the vars (macro tag_lists_change): with alias resolution and
--- parent expansion off (the default, the lesson's rules) each project's own tag list is filtered in
--- place, one pass over the projects with no unnest and re-aggregation (at 2M projects 1.4 s -> 0.9 s);
--- with either on, the labels are the kept rows of int_project_tags_filtered, aggregated in tag_position
--- order.
+-- Two paths to the same labels (macro tag_lists_change): with the lesson's rules each project's own list is
+-- filtered in place, with no unnest and re-aggregation; with alias resolution or parent expansion on, the
+-- kept rows of int_project_tags_filtered are aggregated in tag_position order.
 with projects as (
     select * from {{ ref('stg_madewithml__projects') }}
 ),

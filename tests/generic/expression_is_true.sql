@@ -1,4 +1,3 @@
-{#- Fails for each row where `expression` is not true (false or null). -#}
 {% test expression_is_true(model, expression) %}
     select *
     from {{ model }}

@@ -1,4 +1,3 @@
-{#- Fails for each row whose list column holds a null element. One scan, no unnest. -#}
 {% test list_items_not_null(model, column_name) %}
     select *
     from {{ model }}

@@ -1,4 +1,3 @@
-{#- Fails for each row whose list column holds the same element twice. One scan, no unnest. -#}
 {% test list_items_unique(model, column_name) %}
     select *
     from {{ model }}

@@ -1,4 +1,3 @@
-{#- Fails for each row whose list column is null or has no element. -#}
 {% test list_not_empty(model, column_name) %}
     select *
     from {{ model }}

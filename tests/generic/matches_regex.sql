@@ -1,4 +1,3 @@
-{#- Fails for each non-null value that does not match `pattern` as a whole. -#}
 {% test matches_regex(model, column_name, pattern) %}
     select *
     from {{ model }}

@@ -1,7 +1,4 @@
-{#- Fails with one row per listed column that holds nulls (its name and how many rows). One scan checks
-    every column; dbt's not_null is one test, one query and one scan per column, and on every build the
-    per-test overhead of ~50 such tests cost seconds even on 2k projects. The key's own not-null check is
-    in its `primary_key` test. -#}
+{#- One scan checks every column; dbt's not_null is a query, a scan and a test node per column. -#}
 {% test not_null_columns(model, column_names) %}
     with null_counts as (
         select

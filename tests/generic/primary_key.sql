@@ -1,9 +1,4 @@
-{#- The primary-key test: fails with one row per key value that is null or appears more than once (the
-    key, how many rows hold it, and which of the two it is). One group by does what dbt's `unique` and
-    `not_null` do in two queries and two scans: at 20M projects that is a full pass saved per key, and on
-    the real data one test node fewer per model.
-    Column-level (`data_tests: [primary_key]`) or model-level for a key of several columns
-    (`primary_key: {arguments: {column_names: [a, b]}}`). -#}
+{#- One group by does the work of dbt's unique and not_null: one query and one scan instead of two. -#}
 {% test primary_key(model, column_name=none, column_names=none) %}
     {%- set key_columns = column_names if column_names else [column_name] %}
     {%- set key_list = key_columns | join(', ') %}

@@ -1,6 +1,5 @@
 -- Every label in labeled_projects is a taxonomy tag, not excluded, and used at least min_tag_freq times.
--- Judged once per distinct tag, then joined back to list the offending labels: the rules read a few
--- hundred tags instead of every label (at 2M projects 0.6 s -> 0.3 s).
+-- Each distinct tag is judged once, then joined back to list the offending labels.
 with labeled_projects as (
     select * from {{ ref('labeled_projects') }}
 ),

@@ -1,5 +1,4 @@
--- Each kept tag's frequency equals the number of times it appears across labeled_projects' lists,
--- so the two marts never disagree.
+-- Each kept tag's frequency equals the number of times it appears across labeled_projects' lists.
 with tag_frequencies as (
     select * from {{ ref('tag_frequencies') }}
 ),

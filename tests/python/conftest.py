@@ -1,12 +1,13 @@
-"""Shared fixtures: the real data folder, and throwaway warehouses built by the loader and dbt."""
+"""Shared fixtures (the real data folder, throwaway warehouses built by the loader and dbt) and markers."""
 
 from pathlib import Path
 
 import duckdb
 import pytest
-from commands import run_dbt, run_generator, run_loader
+
+from support.commands import run_dbt, run_generator, run_loader
 from tagifai import settings
-from tagifai.fetch import Sources
+from tagifai.ingest.fetch import Sources
 
 
 @pytest.fixture(scope="session")
@@ -55,3 +56,18 @@ def query(real_warehouse: Path):  # noqa: ANN201
     yield _query
     for con in connections:
         con.close()
+
+
+AREAS = ("loading", "dbt", "spark", "tooling")
+# Fixtures that build a warehouse with dbt: a test using one runs dbt, whatever its folder.
+DBT_FIXTURES = {"real_warehouse", "query"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its folder's area, and with `dbt` when it runs dbt (see pyproject's markers)."""
+    for item in items:
+        area = item.path.parent.name
+        if area in AREAS:
+            item.add_marker(area)
+        if area != "dbt" and DBT_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker("dbt")

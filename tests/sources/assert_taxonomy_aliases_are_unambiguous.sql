@@ -1,5 +1,4 @@
--- No alias equals a taxonomy tag, and no alias belongs to two tags: otherwise a project tag could
--- resolve to two canonical tags.
+-- No alias is a taxonomy tag or belongs to two tags, so a project tag resolves to one canonical tag at most.
 with tags as (
     select * from {{ ref('stg_madewithml__tags') }}
 ),

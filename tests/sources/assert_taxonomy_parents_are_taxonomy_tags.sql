@@ -1,5 +1,4 @@
--- Every parent named in the taxonomy is itself a taxonomy tag. The real tags.json breaks this
--- (e.g. `qa`, an alias of question-answering): reported as a warning with the failing rows stored.
+-- Every parent named in the taxonomy is itself a taxonomy tag (a warning: the real tags.json breaks it).
 {{ config(severity='warn', store_failures=true, schema='test_failures') }}
 
 with tags as (

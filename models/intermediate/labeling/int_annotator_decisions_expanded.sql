@@ -1,6 +1,3 @@
--- Every decision an annotator made on a project shared with other annotators: for each kept tag, did
--- the annotator give it or not. Projects seen by one annotator only cannot show agreement and are left
--- out; tags outside the kept label space are not compared.
 with labels as (
     select
         annotator,

@@ -1,21 +1,6 @@
--- Every labeling function (seed labeling_functions) run over every project's text. A `keyword`
--- function matches its pattern literally as a whole word: not preceded or followed by an ASCII letter or
--- digit. A `regex` function matches its pattern anywhere in the text. Both ignore case unless
--- is_case_sensitive.
---
--- The functions are read from the seed when the model runs and written into the SQL as constants
--- (macro labeling_function_definitions): every function is evaluated in one pass over the projects,
--- each regular expression compiled once.
---
--- Incremental, because running 45 functions over every text is the most expensive step of the build
--- (about 12 s at 2M projects) while a load brings few new or changed projects. As in
--- int_project_tags_unnested, a run evaluates the projects loaded after the newest row already here, and the
--- post-hook deletes the rows of changed and removed projects. Each row also carries `functions_version`, a
--- hash of the SQL that evaluated it (every function's condition): editing the seed or the matching
--- macros changes it, the bookmark below then finds no row of the current version, every project is
--- evaluated again, and the post-hook deletes the rows of the old version. On Spark (Parquet, no Delta) a
--- delete is impossible, so there it is rebuilt as a table every run.
---
+-- Incremental as int_project_tags_unnested is (evaluating every function over every text is the costliest
+-- step, while a load brings few changed projects). functions_version changes whenever the seed or the
+-- matching macros do, so the bookmark then finds no row and every project is evaluated again.
 -- The functions are read from the seed in Jinja, so dbt needs the edge spelled out:
 -- depends_on: {{ ref('labeling_functions') }}
 {{

@@ -1,6 +1,5 @@
--- The lesson's three lists for the threshold of this build (var min_tag_freq): the most popular tags,
--- the kept tags closest to the threshold (just made the cut) and the dropped tags closest to it (just
--- missed it), var cut_report_size of each. Ties are broken by tag name so the lists are stable.
+{%- set cut_report_size = integer_var('cut_report_size', min_value=0) %}
+
 with tag_frequencies as (
     select * from {{ ref('tag_frequencies') }}
 ),
@@ -33,7 +32,7 @@ lists as (
         min_tag_freq,
         is_kept
     from ranked
-    where popularity_rank <= {{ var('cut_report_size') }} and frequency > 0
+    where popularity_rank <= {{ cut_report_size }} and frequency > 0
     union all
     select
         'just_made_the_cut' as cut_group,
@@ -44,7 +43,7 @@ lists as (
         min_tag_freq,
         is_kept
     from ranked
-    where rank_above_cut <= {{ var('cut_report_size') }}
+    where rank_above_cut <= {{ cut_report_size }}
     union all
     select
         'just_missed_the_cut' as cut_group,
@@ -55,7 +54,7 @@ lists as (
         min_tag_freq,
         is_kept
     from ranked
-    where rank_below_cut <= {{ var('cut_report_size') }}
+    where rank_below_cut <= {{ cut_report_size }}
 ),
 
 final as (

@@ -1,5 +1,3 @@
--- The taxonomy as analysts browse it: each tag with its aliases, parents, children, ancestors and how
--- often projects use it (as written, through its aliases, and as a label of this build).
 with tags as (
     select * from {{ ref('stg_madewithml__tags') }}
 ),

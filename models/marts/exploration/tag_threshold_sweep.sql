@@ -1,6 +1,3 @@
--- What each min_tag_freq would cost: for every threshold from 1 to the largest tag frequency, the tags,
--- projects and (project, tag) labels labeled_projects would hold. A project survives a threshold when
--- its most frequent included tag reaches it; a tag's labels survive when its own frequency does.
 with filtered_project_tags as (
     select * from {{ ref('int_project_tags_filtered') }}
 ),
@@ -82,7 +79,7 @@ final as (
         kept_at_threshold.n_labels,
         totals.n_tagged_projects - kept_at_threshold.n_projects as n_projects_dropped,
         cast(kept_at_threshold.n_projects as double) / nullif(totals.n_all_projects, 0) as share_of_projects,
-        kept_at_threshold.min_tag_freq = {{ var('min_tag_freq') }} as is_current_threshold
+        kept_at_threshold.min_tag_freq = {{ integer_var('min_tag_freq') }} as is_current_threshold
     from kept_at_threshold
     cross join totals
 )

@@ -1,6 +1,3 @@
--- What is wrong with the taxonomy, one row per problem, with a suggested fix where one exists:
--- parents that are not taxonomy tags (fix: the alias's canonical tag, or the tag the name resembles),
--- aliases that are also taxonomy tags or belong to several tags, and cycles in the parent graph.
 with parent_links as (
     select * from {{ ref('int_tag_parents_unnested') }}
 ),

@@ -1,7 +1,3 @@
--- How much of the tagging falls outside the taxonomy, month by month (by the project's created_on):
--- the share of project tags that are neither a taxonomy tag nor an alias, and the unknown tags seen
--- for the first time that month. Projects without created_on (the whole 2021-03 data) have no month,
--- so on that data the model is empty; unknown_tags still holds the totals.
 with project_tags as (
     select * from {{ ref('int_project_tags_unnested') }}
 ),

@@ -1,6 +1,3 @@
--- Tags outside the taxonomy: every distinct project tag that is neither a taxonomy tag nor an
--- unambiguous alias, with how much it is used, when (when the source has created_on), the taxonomy tag
--- it most resembles, and whether an analyst has reviewed it (seed reviewed_unknown_tags).
 with tag_counts as (
     select * from {{ ref('int_tags_counted') }}
 ),

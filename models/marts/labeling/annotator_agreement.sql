@@ -1,8 +1,5 @@
--- How much annotators agree, per kept tag and over all tags ('all tags': every (project, tag) decision
--- is one item). Items are the projects two or more annotators annotated. Pair rows compare two
--- annotators on the projects both annotated (Cohen's kappa); 'all annotators' rows compare everyone at
--- once (Fleiss' kappa, which allows a different number of annotators per project). Ratios are rounded
--- to 10 decimal places so that engines and tests compare them exactly.
+{%- set max_discrepancy_rate = number_var('max_discrepancy_rate', min_value=0, max_value=1) %}
+
 with decisions as (
     select * from {{ ref('int_annotator_decisions_expanded') }}
 ),
@@ -161,12 +158,13 @@ final as (
         cast(n_annotators as bigint) as n_annotators,
         cast(n_items as bigint) as n_items,
         cast(n_disagreements as bigint) as n_disagreements,
+        -- Rounded to 10 decimal places so that engines and tests compare them exactly.
         round(observed_agreement, 10) as observed_agreement,
         round(expected_agreement, 10) as expected_agreement,
         round(kappa, 10) as kappa,
         round(cast(n_disagreements as double) / n_items, 10) as discrepancy_rate,
-        cast({{ var('max_discrepancy_rate') }} as double) as max_discrepancy_rate,
-        cast(n_disagreements as double) / n_items > {{ var('max_discrepancy_rate') }} as is_above_max_discrepancy
+        cast({{ max_discrepancy_rate }} as double) as max_discrepancy_rate,
+        cast(n_disagreements as double) / n_items > {{ max_discrepancy_rate }} as is_above_max_discrepancy
     from all_stats
 )
 

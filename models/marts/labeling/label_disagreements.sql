@@ -1,5 +1,3 @@
--- The (project, tag) pairs annotators disagree on: some annotators of the project gave the tag and some
--- did not. One row per pair, with who said what, for a person to settle.
 with decisions as (
     select * from {{ ref('int_annotator_decisions_expanded') }}
 ),

@@ -1,7 +1,3 @@
--- Snorkel's LFAnalysis.lf_summary, one binary task per tag: the label matrix of tag t has the dataset's
--- projects (labeled_projects) as rows and the functions voting on t as columns; a function votes 1 (the
--- project carries t) or 0 (it does not) or abstains. Coverage, overlaps and conflicts are fractions of
--- all dataset projects; correct and incorrect count votes against the dataset's tags as gold.
 with labeling_functions as (
     select
         lf_name,

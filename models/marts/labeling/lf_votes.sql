@@ -1,6 +1,3 @@
--- One row per vote: a labeling function that fired on a project (int_labeling_functions_fired, where the
--- functions are evaluated and what a match means is described), with the tag it votes on, its label, and
--- the gold label of a vote: whether the project carries the tag in labeled_projects.
 with fired as (
     select
         project_id,

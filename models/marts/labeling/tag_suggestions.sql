@@ -1,9 +1,4 @@
--- Projects a labeling function says should carry a kept tag they lack: a person reviews these before a
--- tag is added. Projects outside the dataset (left with no kept tag by the lesson's rules) are listed
--- too: a suggestion can bring them back.
--- One group by over the votes gives the votes for and against each (project, tag) pair: no second
--- aggregation joined back (at 2M projects almost every vote is its own pair, so that join was a third of
--- the model's time).
+-- One group by gives the votes for and against each (project, tag): no second aggregation joined back.
 with votes as (
     select
         project_id,

@@ -1,5 +1,4 @@
--- The sweep's row for this build's min_tag_freq holds exactly the tags, projects and labels of
--- labeled_projects and tag_frequencies (when any tag reaches the threshold).
+-- The sweep's row for this build's min_tag_freq (if any) holds exactly labeled_projects' tags, projects, labels.
 with sweep as (
     select * from {{ ref('tag_threshold_sweep') }}
     where is_current_threshold

@@ -1,5 +1,4 @@
--- Annotators disagree on at most var('max_discrepancy_rate') (2%) of the projects they share, per tag;
--- each row names a tag above it, whose labeling criteria need to be made clearer (a warning).
+-- Annotators disagree on at most var max_discrepancy_rate of the projects they share, per tag (a warning).
 {{ config(severity='warn', store_failures=true, schema='test_failures') }}
 
 with agreement as (

@@ -1,0 +1,105 @@
+"""The exploration marts on the real data: the sweep equals the lesson at any threshold, the taxonomy's
+known problems are found with their fixes, and new unknown tags are reported by the warn test."""
+
+from pathlib import Path
+
+import pytest
+
+from oracles.lesson_reference import labeled_projects as lesson_labeled_projects
+
+
+@pytest.mark.parametrize("min_tag_freq", [1, 25, 29, 100, 424])
+def test_sweep_equals_the_lesson_at_each_threshold(query, real_data_dir: Path, min_tag_freq: int) -> None:
+    df, kept = lesson_labeled_projects(real_data_dir, min_tag_freq)
+    expected = (len(set(kept)), len(df), int(df.tags.map(len).sum()))
+    sql = "select n_tags, n_projects, n_labels from marts.tag_threshold_sweep where min_tag_freq = ?"
+    assert query(sql, [min_tag_freq]) == [expected]
+
+
+def test_sweep_covers_every_threshold_once(query) -> None:
+    assert query("select min(min_tag_freq), max(min_tag_freq), count(*) from marts.tag_threshold_sweep") == [
+        (1, 424, 424)
+    ]
+
+
+def test_cut_report_edges_are_the_lessons(query) -> None:
+    rows = query("select cut_group, tag from marts.tag_cut_report")
+    groups = {group: {tag for g, tag in rows if g == group} for group, _ in rows}
+    assert groups["just_made_the_cut"] == {
+        "time-series",
+        "flask",
+        "node-classification",
+        "question-answering",
+        "pretraining",
+    }
+    assert groups["just_missed_the_cut"] == {
+        "model-compression",
+        "fastai",
+        "graph-classification",
+        "recurrent-neural-networks",
+        "adversarial-learning",
+    }
+
+
+def test_taxonomy_issues_name_the_missing_parents_and_their_fixes(query) -> None:
+    rows = query("select issue_type, tag, related_name, suggested_tag from marts.taxonomy_issues order by tag")
+    assert {row[0] for row in rows} == {"parent_not_a_tag"}  # no alias clash, no cycle in the real taxonomy
+    assert {row[2] for row in rows} == {"testing", "health", "audio", "decision-tree", "qa"}
+    fixes = {row[2]: row[3] for row in rows if row[3] is not None}
+    assert fixes == {"qa": "question-answering", "decision-tree": "decision-trees"}
+    # The same rows the foundation's warn test stores.
+    stored = query("select tag, parent from test_failures.assert_taxonomy_parents_are_taxonomy_tags order by tag")
+    assert [(row[1], row[2]) for row in rows] == stored
+
+
+def test_tag_taxonomy_children_mirror_parents(query) -> None:
+    assert query("select len(children) > 10 from marts.tag_taxonomy where tag = 'computer-vision'") == [(True,)]
+    mismatches = query(
+        """
+        select child.tag, parent.tag
+        from marts.tag_taxonomy as child, unnest(child.parents) as p(name)
+        inner join marts.tag_taxonomy as parent on parent.tag = p.name
+        where not list_contains(parent.children, child.tag)
+        """
+    )
+    assert mismatches == []
+
+
+def test_unknown_tags_are_outside_the_taxonomy_and_add_up(query) -> None:
+    overlap = query(
+        """
+        select count(*) from marts.unknown_tags
+        where tag in (select tag from staging.stg_madewithml__tags)
+           or tag in (select unnest(aliases) from staging.stg_madewithml__tags)
+        """
+    )
+    assert overlap == [(0,)]
+    totals = query("select count(*), sum(n_uses) from marts.unknown_tags")[0]
+    all_tags = query("select count(*) from intermediate.int_project_tags_unnested")[0][0]
+    known = query(
+        """
+        select count(*) from intermediate.int_project_tags_unnested
+        where tag in (select tag_name from intermediate.int_tag_names_normalized)
+        """
+    )[0][0]
+    assert totals[1] == all_tags - known
+    assert query("select similar_tag, match_type from marts.unknown_tags where tag = 'decision-tree'") == [
+        ("decision-trees", "singular/plural variant")
+    ]
+
+
+def test_new_unknown_tags_warn_with_their_rows_stored(query) -> None:
+    stored = query(
+        "select tag, n_uses from test_failures.assert_no_new_unknown_tag_above_usage_threshold order by n_uses desc"
+    )
+    expected = query(
+        "select tag, n_uses from marts.unknown_tags where not is_reviewed and n_uses >= 25 order by n_uses desc"
+    )
+    assert stored == expected
+    assert ("bert", 77) in stored
+    assert "code" not in {tag for tag, _ in stored}  # reviewed in seeds/reviewed_unknown_tags.csv
+
+
+def test_prevalence_is_empty_without_created_on(query) -> None:
+    assert query("select count(*) from staging.stg_madewithml__projects where created_at is not null") == [(0,)]
+    assert query("select count(*) from marts.unknown_tag_prevalence") == [(0,)]

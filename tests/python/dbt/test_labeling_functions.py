@@ -1,0 +1,78 @@
+"""The labeling-function marts on the real data equal an independent Python computation, exactly:
+which functions fire where, Snorkel's LF summary per function, and the tag suggestions."""
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from oracles.labeling_reference import gold_labels, labeling_functions, lf_summary, votes
+
+
+@pytest.fixture(scope="module")
+def reference(real_data_dir: Path):
+    functions = labeling_functions()
+    gold, kept = gold_labels(real_data_dir)
+    fired = votes(real_data_dir, functions)
+    return functions, gold, kept, fired
+
+
+def test_the_starter_set_covers_every_kept_tag(reference) -> None:
+    functions, _, kept, _ = reference
+    assert len(kept) == 35
+    assert {lf.tag for lf in functions} == kept
+
+
+def test_votes_match_python_re_exactly(reference, query) -> None:
+    functions, gold, _, fired = reference
+    tags = {lf.name: lf.tag for lf in functions}
+    expected = {
+        (project_id, name): (
+            label,
+            project_id in gold,
+            tags[name] in gold.get(project_id, set()),
+            ((label == 1) == (tags[name] in gold[project_id])) if project_id in gold else None,
+        )
+        for (project_id, name), label in fired.items()
+    }
+    rows = query("select project_id, lf_name, label, is_in_dataset, project_has_tag, is_correct from marts.lf_votes")
+    actual = {(row[0], row[1]): tuple(row[2:]) for row in rows}
+    assert len(actual) == len(rows)
+    assert actual == expected
+    assert len(actual) > 1000
+
+
+def test_lf_summary_matches_snorkels_definitions_exactly(reference, query) -> None:
+    functions, gold, _, fired = reference
+    expected = lf_summary(fired, functions, gold)
+    columns = list(next(iter(expected.values())))
+    rows = query(f"select lf_name, {', '.join(columns)} from marts.lf_summary")
+    actual = {row[0]: dict(zip(columns, row[1:], strict=True)) for row in rows}
+    assert actual == expected
+    # The real data exercises every metric: conflicts happen and no function is idle.
+    assert sum(s["n_conflicts"] for s in expected.values()) > 0
+    assert all(s["n_covered"] > 0 for s in expected.values())
+
+
+def test_tag_suggestions_match(reference, query) -> None:
+    functions, gold, kept, fired = reference
+    by_name = {lf.name: lf for lf in functions}
+    votes_for: dict[tuple[int, str], list[str]] = defaultdict(list)
+    votes_against: dict[tuple[int, str], int] = defaultdict(int)
+    for (project_id, name), label in fired.items():
+        tag = by_name[name].tag
+        if tag in gold.get(project_id, set()):
+            continue
+        if label == 1 and tag in kept:
+            votes_for[(project_id, tag)].append(name)
+        elif label == 0:
+            votes_against[(project_id, tag)] += 1
+    expected = {
+        key: (key[0] in gold, len(names), votes_against[key], sorted(names)) for key, names in votes_for.items()
+    }
+    rows = query(
+        "select project_id, tag, is_in_dataset, n_votes_for, n_votes_against, labeling_functions_for "
+        "from marts.tag_suggestions"
+    )
+    assert {(row[0], row[1]): tuple(row[2:]) for row in rows} == expected
+    assert any(not in_dataset for in_dataset, *_ in expected.values())
