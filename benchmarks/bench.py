@@ -190,7 +190,13 @@ def ratios(result: SizeResult) -> dict[str, float | None]:
 
 
 def _dbt_env(db_path: Path) -> dict[str, str]:
-    return {**os.environ, settings.DUCKDB_PATH_ENV: str(db_path), "DBT_PROFILES_DIR": str(settings.PROJECT_ROOT)}
+    # The benchmark builds scratch warehouses directly (dbt opens them read-write; plain commands read-only).
+    return {
+        **os.environ,
+        settings.DUCKDB_PATH_ENV: str(db_path),
+        settings.DUCKDB_ACCESS_MODE_ENV: "read_write",
+        "DBT_PROFILES_DIR": str(settings.PROJECT_ROOT),
+    }
 
 
 def _remove_warehouse(db_path: Path) -> None:
