@@ -10,6 +10,7 @@ import sys
 import duckdb
 
 from tagifai.build.dbt_session import DbtBuild
+from tagifai.build.labeling_check import check_labeling_functions
 from tagifai.build.publish import staged_copy, staging_dir, writer_lock
 from tagifai.errors import TagifaiError
 from tagifai.ingest.cli import fail, load_into, load_parser, warehouse_path
@@ -20,6 +21,7 @@ def run_build(args: argparse.Namespace) -> None:
 
     dbt runs in this process and parses the project while the load runs (tagifai/build/dbt_session.py).
     """
+    check_labeling_functions()
     db_path = warehouse_path(args)
     dbt_args = [a for a in args.dbt_args if a != "--"]
     # The staged copy keeps the warehouse's file name (publish.py), so dbt can parse before it exists.
