@@ -1,9 +1,22 @@
-with labels as (
+with all_labels as (
+    select * from {{ ref('stg_annotations__labels') }}
+),
+
+-- Example annotations (make demo) are compared only when no real annotations are loaded, so an example
+-- annotator is never compared with a real one.
+real_labels as (
+    select count(*) as n_real from all_labels
+    where not is_example
+),
+
+labels as (
     select
-        annotator,
-        project_id,
-        tag
-    from {{ ref('stg_annotations__labels') }}
+        all_labels.annotator,
+        all_labels.project_id,
+        all_labels.tag
+    from all_labels
+    cross join real_labels
+    where all_labels.is_example = (real_labels.n_real = 0)
 ),
 
 kept_tags as (

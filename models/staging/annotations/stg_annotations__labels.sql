@@ -1,5 +1,21 @@
-with source as (
+with annotations as (
     select * from {{ source('annotations', 'annotations') }}
+),
+
+example_annotations as (
+    select * from {{ source('annotations', 'example_annotations') }}
+),
+
+labels as (
+    select
+        *,
+        false as is_example
+    from annotations
+    union all
+    select
+        *,
+        true as is_example
+    from example_annotations
 ),
 
 final as (
@@ -8,10 +24,11 @@ final as (
         project_id,
         tag,
         cast(labeled_at as timestamp) as labeled_at,
+        is_example,
         _source_uri as source_uri,
         _source_position as source_position,
         _loaded_at as loaded_at
-    from source
+    from labels
 )
 
 select * from final

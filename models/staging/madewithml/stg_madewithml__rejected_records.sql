@@ -10,7 +10,8 @@ final as (
         record_json,
         reason,
         load_id,
-        loaded_at
+        loaded_at,
+        is_current
     from source
 )
 

@@ -9,7 +9,8 @@ import sys
 
 import duckdb
 
-from tagifai.build.dbt_session import DbtBuild, dbt_environment
+from tagifai.build.dbt_session import DbtBuild
+from tagifai.build.labeling_check import check_labeling_functions
 from tagifai.build.publish import staged_copy, staging_dir, writer_lock
 from tagifai.errors import TagifaiError
 from tagifai.ingest.cli import fail, load_into, load_parser, warehouse_path
@@ -20,21 +21,21 @@ def run_build(args: argparse.Namespace) -> None:
 
     dbt runs in this process and parses the project while the load runs (tagifai/build/dbt_session.py).
     """
+    check_labeling_functions()
     db_path = warehouse_path(args)
     dbt_args = [a for a in args.dbt_args if a != "--"]
     # The staged copy keeps the warehouse's file name (publish.py), so dbt can parse before it exists.
     target = db_path if args.in_place else staging_dir(db_path) / db_path.name
-    with dbt_environment(target):
-        build = DbtBuild(target, dbt_args, staged=not args.in_place)
-        build.start()
-        if args.in_place:
-            with writer_lock(db_path):
-                load_into(db_path, args)
-                build.run()
-        else:
-            with staged_copy(db_path) as staged:
-                load_into(staged, args)
-                build.run()
+    build = DbtBuild(target, dbt_args, staged=not args.in_place)
+    build.start()
+    if args.in_place:
+        with writer_lock(db_path):
+            load_into(db_path, args)
+            build.run()
+    else:
+        with staged_copy(db_path) as staged:
+            load_into(staged, args)
+            build.run()
     print(f"tagifai-build: published {db_path}")
 
 

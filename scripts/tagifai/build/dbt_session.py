@@ -4,6 +4,10 @@ Before its first query `dbt build` spends seconds importing dbt and the adapter 
 partial-parse state; none of that needs the warehouse. So `tagifai-build` starts `dbt parse` in a thread
 when the load starts (DuckDB releases the GIL while it runs a statement) and, once the load is done,
 builds on the manifest that parse returned instead of parsing again.
+
+The parse sees the environment a plain dbt command sees (the published warehouse, read-only), so the
+partial-parse state it saves is the one a later `.venv/bin/dbt show` reuses; only the build itself is
+pointed at the staged copy, read-write (dbt_environment).
 """
 
 from __future__ import annotations
@@ -60,16 +64,29 @@ def _parse(dbt_args: list[str]) -> Any:
 
 @contextmanager
 def dbt_environment(db_path: Path) -> Iterator[None]:
-    """Point profiles.yml at `db_path` (TAGIFAI_DUCKDB_PATH) while dbt runs in this process."""
-    before = os.environ.get(settings.DUCKDB_PATH_ENV)
-    os.environ[settings.DUCKDB_PATH_ENV] = str(db_path)
+    """Point profiles.yml at `db_path` (TAGIFAI_DUCKDB_PATH), opened read-write (plain dbt commands open the
+    warehouse read-only), while dbt builds in this process."""
+    wanted = {settings.DUCKDB_PATH_ENV: str(db_path), settings.DUCKDB_ACCESS_MODE_ENV: "read_write"}
+    before = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop(settings.DUCKDB_PATH_ENV, None)
-        else:
-            os.environ[settings.DUCKDB_PATH_ENV] = before
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _release_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in this process, so the publish step can open the
+    staged file itself (DuckDB refuses a second in-process connection with different settings)."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # another adapter (the spark target) keeps nothing open here
+        return
+    DuckDBConnectionManager.close_all_connections()
 
 
 class DbtBuild:
@@ -112,6 +129,10 @@ class DbtBuild:
             self._pool.shutdown()
         if not parsed.success:
             raise self._failed("parse", parsed)
-        result = dbtRunner(manifest=parsed.result).invoke(["build", *_project_args(), *self.dbt_args])
+        with dbt_environment(self.db_path):
+            try:
+                result = dbtRunner(manifest=parsed.result).invoke(["build", *_project_args(), *self.dbt_args])
+            finally:
+                _release_duckdb()
         if not result.success:
             raise self._failed("build", result)

@@ -1,5 +1,8 @@
 """`tagifai-generate-annotations`: an example annotations file made from the real projects.
 
+The projects come from a built warehouse (`--duckdb-path`, what `make demo` uses: raw.projects, records
+the loader has already checked) or, for tests on known-good files, from a projects file.
+
 Several annotators re-label the projects: a share of the projects (`--overlap`) is labeled by every
 annotator, the rest is split evenly among them. An annotator's truth is the project's author tags; with
 probability `error_rate` per true tag they miss it, and with the same probability per true tag they add a
@@ -18,6 +21,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+
+import duckdb
 
 from tagifai import settings
 from tagifai.errors import TagifaiError
@@ -103,6 +108,9 @@ def write(records: list[dict[str, object]], path: Path) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="Generate an example annotations file from the real projects.")
     parser.add_argument("--output", type=Path, required=True, help="file to write (.json or .csv)")
+    parser.add_argument(
+        "--duckdb-path", type=Path, help="read the projects from this warehouse's raw.projects (loaded and checked)"
+    )
     parser.add_argument("--data-dir", help=f"folder holding projects.json (default: ${settings.DATA_DIR_ENV})")
     parser.add_argument("--projects", type=Path, help="read this projects file instead of the folder's")
     parser.add_argument(
@@ -125,18 +133,14 @@ def main(argv: list[str] | None = None) -> int:
             raise TagifaiError("each --annotator name must be different")
         if not 0.0 <= args.overlap <= 1.0:
             raise TagifaiError(f"--overlap {args.overlap}: expected a share between 0 and 1")
-        with Sources(settings.data_dir(args.data_dir)) as sources:
-            if args.projects is not None:
-                path = args.projects.expanduser().resolve()
-            else:
-                path, _ = sources.resolve(settings.FILE_NAMES["projects"], settings.PUBLIC_URLS["projects"])
-            try:
-                projects = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise TagifaiError(
-                    f"{path}: cannot read the projects ({exc}); load-check it with tagifai-load"
-                ) from exc
-        records = generate(projects, annotators, args.overlap, args.seed)
+        projects = _read_projects(args)
+        try:
+            records = generate(projects, annotators, args.overlap, args.seed)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise TagifaiError(
+                f"the projects file holds a record this generator cannot read ({type(exc).__name__}: {exc}); "
+                "load it with tagifai-load and generate from the warehouse with --duckdb-path"
+            ) from exc
         write(records, args.output)
     except TagifaiError as exc:
         print(f"tagifai-generate-annotations: error: {exc}", file=sys.stderr)
@@ -147,6 +151,31 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(annotators)} annotators -> {args.output}"
     )
     return 0
+
+
+def _read_projects(args: argparse.Namespace) -> list[dict]:
+    """The projects (id, tags) from the warehouse given with --duckdb-path, else from a projects file."""
+    if args.duckdb_path is not None:
+        path = args.duckdb_path.expanduser().resolve()
+        try:
+            with duckdb.connect(str(path), read_only=True) as con:
+                rows = con.execute("select id, tags from raw.projects order by id").fetchall()
+        except duckdb.Error as exc:
+            first_line = str(exc).splitlines()[0]
+            raise TagifaiError(f"{path}: cannot read raw.projects ({first_line}); run make build first") from exc
+        return [{"id": pid, "tags": tags} for pid, tags in rows]
+    with Sources(settings.data_dir(args.data_dir)) as sources:
+        if args.projects is not None:
+            path = args.projects.expanduser().resolve()
+        else:
+            path, _ = sources.resolve(settings.FILE_NAMES["projects"], settings.PUBLIC_URLS["projects"])
+        try:
+            projects = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise TagifaiError(f"{path}: cannot read the projects ({exc}); load-check it with tagifai-load") from exc
+    if not isinstance(projects, list):
+        raise TagifaiError(f"{path}: expected a JSON array of projects; load-check it with tagifai-load")
+    return projects
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ record with the same key replaces it (upsert), so re-sending a corrected file is
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import duckdb
 
 from tagifai.ingest.load import METADATA_COLUMNS
@@ -52,9 +54,16 @@ ANNOTATIONS = SourceSpec(
 )
 
 
+# Example annotations (`make demo`, `tagifai-build --example-annotations FILE`) land in their own table with
+# the same checks, so they are never mixed with, replaced by or compared with a real annotator's labels.
+EXAMPLE_ANNOTATIONS = replace(ANNOTATIONS, name="example_annotations")
+
+
 def ensure_raw_table(con: duckdb.DuckDBPyConnection) -> None:
-    """Create an empty raw.annotations when no annotations were ever loaded, so dbt always finds it."""
+    """Create empty raw.annotations and raw.example_annotations when none were ever loaded, so dbt always
+    finds them."""
     columns = {**ANNOTATIONS.column_types, **METADATA_COLUMNS}
     body = ", ".join(f"{name} {kind}" for name, kind in columns.items())
     con.execute("create schema if not exists raw")
-    con.execute(f"create table if not exists raw.{ANNOTATIONS.name} ({body})")
+    for spec in (ANNOTATIONS, EXAMPLE_ANNOTATIONS):
+        con.execute(f"create table if not exists raw.{spec.name} ({body})")

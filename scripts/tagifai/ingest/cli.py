@@ -11,7 +11,7 @@ import duckdb
 from tagifai import settings
 from tagifai.build.publish import staged_copy, writer_lock
 from tagifai.errors import TagifaiError
-from tagifai.ingest.annotations import ANNOTATIONS, ensure_raw_table
+from tagifai.ingest.annotations import ANNOTATIONS, EXAMPLE_ANNOTATIONS, ensure_raw_table
 from tagifai.ingest.fetch import Sources
 from tagifai.ingest.load import SourceFile, load
 from tagifai.ingest.records import SPECS
@@ -36,7 +36,15 @@ def load_parser(description: str) -> argparse.ArgumentParser:
         help="also load this annotations file (.csv or .json): annotator, project_id, tag, labeled_at",
     )
     parser.add_argument(
-        "--only", choices=sorted([*SPECS, ANNOTATIONS.name]), action="append", help="load only this source (repeatable)"
+        "--example-annotations",
+        type=Path,
+        help="load this file of example annotations (make demo) into raw.example_annotations, apart from real ones",
+    )
+    parser.add_argument(
+        "--only",
+        choices=sorted([*SPECS, ANNOTATIONS.name, EXAMPLE_ANNOTATIONS.name]),
+        action="append",
+        help="load only this source (repeatable)",
     )
     parser.add_argument("--strict", action="store_true", help="refuse a file (load nothing) if any record is rejected")
     parser.add_argument(
@@ -76,18 +84,26 @@ def _source_files(args: argparse.Namespace, sources: Sources) -> list[SourceFile
 
 
 def _annotation_files(args: argparse.Namespace) -> list[SourceFile]:
-    """The annotations file given with --annotations (loaded unless --only leaves it out)."""
-    wanted = not args.only or ANNOTATIONS.name in args.only
-    if args.annotations is None:
-        if args.only and ANNOTATIONS.name in args.only:
-            raise TagifaiError("--only annotations needs the file: add --annotations PATH (.csv or .json)")
-        return []
-    if not wanted:
-        return []
-    path = args.annotations.expanduser().resolve()
-    if not path.is_file():
-        raise TagifaiError(f"{path}: file not found (given as --annotations)")
-    return [SourceFile(ANNOTATIONS, path, str(path), replace_all=args.replace)]
+    """The files given with --annotations and --example-annotations (loaded unless --only leaves them out).
+
+    Example annotations always replace the earlier example set; real ones upsert unless --replace."""
+    files = []
+    for spec, given, option, replace_all in (
+        (ANNOTATIONS, args.annotations, "--annotations", args.replace),
+        (EXAMPLE_ANNOTATIONS, args.example_annotations, "--example-annotations", True),
+    ):
+        wanted = not args.only or spec.name in args.only
+        if given is None:
+            if args.only and spec.name in args.only:
+                raise TagifaiError(f"--only {spec.name} needs the file: add {option} PATH (.csv or .json)")
+            continue
+        if not wanted:
+            continue
+        path = given.expanduser().resolve()
+        if not path.is_file():
+            raise TagifaiError(f"{path}: file not found (given as {option})")
+        files.append(SourceFile(spec, path, str(path), replace_all=replace_all))
+    return files
 
 
 def warehouse_path(args: argparse.Namespace) -> Path:

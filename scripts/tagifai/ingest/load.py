@@ -68,6 +68,8 @@ create table if not exists raw.load_log (
 );
 -- Added after the first release; warehouses loaded before it get the column here.
 alter table raw.load_log add column if not exists n_removed bigint default 0;
+-- True for the rejects of the latest load of each source; older ones are kept as history (false).
+alter table raw.rejected_records add column if not exists is_current boolean default true;
 """
 
 
@@ -442,12 +444,15 @@ def _apply(con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: str) -> 
         """,
         [source.uri, load_id],
     )
-    # A re-load of the same file replaces its earlier rejects, so loading twice leaves the same tables.
+    # The rejects of this source's earlier loads become history; a re-load of the same file replaces its
+    # earlier rejects, so loading twice leaves the same tables.
+    con.execute("update raw.rejected_records set is_current = false where source_name = ?", [spec.name])
     con.execute("delete from raw.rejected_records where source_uri = ?", [source.uri])
     con.execute(
         """
-        insert into raw.rejected_records
-        select ?, ?, position, record, reason, ?, current_timestamp
+        insert into raw.rejected_records by name
+        select ? as source_name, ? as source_uri, position as source_position, record as record_json, reason,
+            ? as load_id, current_timestamp as loaded_at, true as is_current
         from checked
         where reason is not null
         """,
