@@ -97,7 +97,9 @@ def broken(real_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
         con.execute("update raw.projects set tags = ['nlp', 'pytorch', 'nlp'] where id = ?", [bad["repeated_item"]])
         con.execute("update raw.projects set created_on = '2021-03-01 10:00' where id = ?", [bad["bad_date"]])
         con.execute("update raw.projects set created_on = '2021-03-01 10:00:00' where id = ?", [bad["good_date"]])
-        labeled = [row[0] for row in con.execute("select id from marts.labeled_projects order by id limit 2").fetchall()]
+        labeled = [
+            row[0] for row in con.execute("select id from marts.labeled_projects order by id limit 2").fetchall()
+        ]
         con.execute("update marts.labeled_projects set tags = [] where id = ?", [labeled[0]])
         con.execute("update marts.labeled_projects set tags = null where id = ?", [labeled[1]])
         (duplicate,) = con.execute(

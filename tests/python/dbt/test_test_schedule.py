@@ -38,9 +38,7 @@ def test_scheduled_tests_pass_on_the_real_data(real_warehouse: Path) -> None:
     run_dbt(real_warehouse, "test", "--selector", "scheduled")  # also fails on a non-zero exit
     run_results = json.loads((real_warehouse.parent / "dbt_target" / "run_results.json").read_text())
     statuses = [
-        result["status"]
-        for result in run_results["results"]
-        if result["unique_id"].startswith(("test.", "unit_test."))
+        result["status"] for result in run_results["results"] if result["unique_id"].startswith(("test.", "unit_test."))
     ]
     # Every scheduled test and unit test ran, and each passed: no warning, no failure, no skip.
     assert len(statuses) == len(scheduled)
