@@ -33,9 +33,7 @@ def every_column_has_description(model: Model) -> RuleViolation | None:
 def _null_checked_columns(model: Model) -> set[str]:
     checked = {column.name for column in model.columns if NOT_NULL_COLUMN_TESTS & {test.type for test in column.tests}}
     for test in model.tests:
-        if test.type == "not_null_columns":
-            checked |= set(test.kwargs.get("column_names") or [])
-        elif test.type == "primary_key":
+        if test.type in {"not_null_columns", "primary_key"}:  # both take the key columns as column_names
             checked |= set(test.kwargs.get("column_names") or [])
     return checked
 
