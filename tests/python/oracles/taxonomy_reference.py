@@ -104,3 +104,10 @@ def taxonomy_issues(data_dir: Path) -> set[tuple[str, str, str]]:
         if tag in reached:
             issues.add(("parent_cycle", tag, tag))
     return issues
+
+
+def known_tag_names(data_dir: Path) -> set[str]:
+    """Taxonomy tags and the aliases exactly one tag lists: every other project tag is an unknown tag."""
+    entries = json.loads((data_dir / "tags.json").read_text(encoding="utf-8"))
+    listed = Counter(alias for item in entries for alias in set(item["aliases"]))
+    return {item["tag"] for item in entries} | {alias for alias, n in listed.items() if n == 1}
