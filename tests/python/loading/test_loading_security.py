@@ -136,17 +136,15 @@ def test_a_download_stops_and_says_which_limit_was_hit(trusted: str, tmp_path: P
     assert time.monotonic() - started < 2.5
 
 
-def _relay(upstream_port: int, hold_s: float, per_byte_s: float) -> tuple[socket.socket, threading.Event]:
-    """A TCP relay on a free loopback port to the https server: it holds the server's first bytes `hold_s`,
-    then passes them on one every `per_byte_s` (all at once when 0). The client's bytes pass unchanged."""
+def _relay(upstream_port: int, per_byte_s: float) -> tuple[socket.socket, threading.Event]:
+    """A TCP relay on a free loopback port to the https server: it passes the server's bytes on one every
+    `per_byte_s`; the client's bytes pass unchanged."""
     listener = socket.create_server(("127.0.0.1", 0))
     stop = threading.Event()
 
-    def pump(source: socket.socket, sink: socket.socket, hold: float, delay: float) -> None:
+    def pump(source: socket.socket, sink: socket.socket, delay: float) -> None:
         try:
             while not stop.is_set() and (data := source.recv(1 if delay else 65536)):
-                time.sleep(hold)
-                hold = 0.0
                 sink.sendall(data)
                 time.sleep(delay)
         except OSError:
@@ -159,8 +157,8 @@ def _relay(upstream_port: int, hold_s: float, per_byte_s: float) -> tuple[socket
         with contextlib.suppress(OSError):
             client, _ = listener.accept()
             upstream = socket.create_connection(("127.0.0.1", upstream_port))
-            threading.Thread(target=pump, args=(client, upstream, 0.0, 0.0), daemon=True).start()
-            threading.Thread(target=pump, args=(upstream, client, hold_s, per_byte_s), daemon=True).start()
+            threading.Thread(target=pump, args=(client, upstream, 0.0), daemon=True).start()
+            threading.Thread(target=pump, args=(upstream, client, per_byte_s), daemon=True).start()
 
     threading.Thread(target=serve, daemon=True).start()
     return listener, stop
@@ -168,7 +166,7 @@ def _relay(upstream_port: int, hold_s: float, per_byte_s: float) -> tuple[socket
 
 def test_the_time_limit_covers_the_tls_handshake(trusted: str, tmp_path: Path) -> None:
     # The server's side of the handshake a byte every 0.05 s: every read is quick, the handshake is not.
-    listener, stop = _relay(int(trusted.rsplit(":", 1)[1]), hold_s=0.0, per_byte_s=0.05)
+    listener, stop = _relay(int(trusted.rsplit(":", 1)[1]), per_byte_s=0.05)
     started = time.monotonic()
     try:
         with pytest.raises(SourceUnavailableError, match=re.escape("timeout hit after 1 s")):
