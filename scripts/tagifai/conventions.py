@@ -4,9 +4,11 @@
 
 from dbt_score import Model, RuleViolation, Severity, rule
 
-# Model-level tests that are a primary-key test by themselves; `primary_key` (tests/generic) is also one on a
-# column, as is the pair unique + not_null.
-PRIMARY_KEY_MODEL_TESTS = {"unique_combination_of_columns", "primary_key"}
+# `primary_key` (tests/generic) is a primary-key test by itself, on the model or on a column, as is the pair
+# unique + not_null on a column. unique_combination_of_columns checks only uniqueness: it is one when every
+# column of the combination has its own not-null check (not_null, primary_key or the model's
+# not_null_columns), or is named in its `nullable_columns` as a column where null is part of the grain.
+NOT_NULL_COLUMN_TESTS = {"not_null", "primary_key"}
 
 
 @rule(severity=Severity.CRITICAL)
@@ -28,9 +30,23 @@ def every_column_has_description(model: Model) -> RuleViolation | None:
     return None
 
 
+def _null_checked_columns(model: Model) -> set[str]:
+    checked = {column.name for column in model.columns if NOT_NULL_COLUMN_TESTS & {test.type for test in column.tests}}
+    for test in model.tests:
+        if test.type in {"not_null_columns", "primary_key"}:  # both take the key columns as column_names
+            checked |= set(test.kwargs.get("column_names") or [])
+    return checked
+
+
 def _has_primary_key_test(model: Model) -> bool:
-    if any(test.type in PRIMARY_KEY_MODEL_TESTS for test in model.tests):
-        return True
+    null_checked = _null_checked_columns(model)
+    for test in model.tests:
+        if test.type == "primary_key":
+            return True
+        if test.type == "unique_combination_of_columns":
+            unchecked = set(test.kwargs.get("combination_of_columns") or []) - null_checked
+            if unchecked <= set(test.kwargs.get("nullable_columns") or []):
+                return True
     for column in model.columns:
         kinds = {test.type for test in column.tests}
         if "primary_key" in kinds or {"unique", "not_null"} <= kinds:
@@ -40,11 +56,13 @@ def _has_primary_key_test(model: Model) -> bool:
 
 @rule(severity=Severity.CRITICAL)
 def model_has_primary_key_test(model: Model) -> RuleViolation | None:
-    """Every model has a primary-key test: primary_key, unique + not_null on a column, or a combination test."""
+    """Every model has a primary-key test: primary_key, unique + not_null on a column, or a combination test
+    whose columns are null-checked (or declared nullable)."""
     if not _has_primary_key_test(model):
         return RuleViolation(
             message="No primary-key test: add primary_key on the key column (or on the model with "
-            "column_names for a key of several columns)."
+            "column_names for a key of several columns); a unique_combination_of_columns counts only when "
+            "each of its columns has a not-null test or is listed in its nullable_columns."
         )
     return None
 

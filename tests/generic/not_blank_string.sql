@@ -1,5 +1,5 @@
 {% test not_blank_string(model, column_name) %}
     select *
     from {{ model }}
-    where trim({{ column_name }}) = ''
+    where {{ tagifai.is_blank_string(column_name) }}
 {% endtest %}

@@ -1,13 +1,22 @@
 """Shared fixtures (the real data folder, throwaway warehouses built by the loader and dbt) and markers."""
 
+import os
 from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from support.commands import run_dbt, run_generator, run_loader
 from tagifai import settings
 from tagifai.ingest.fetch import Sources
+
+# Property tests draw the same examples on every run (CI, make test): a failure is reproduced by running the
+# test again, and is then kept as an explicit @example beside the test. HYPOTHESIS_PROFILE=explore draws new
+# examples each run, to search further by hand.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("explore", derandomize=False, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

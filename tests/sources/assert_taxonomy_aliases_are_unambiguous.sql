@@ -1,4 +1,8 @@
 -- No alias is a taxonomy tag or belongs to two tags, so a project tag resolves to one canonical tag at most.
+{#- An error only when aliases are resolved (the labels would depend on the clash): as an error it skips every
+    model downstream of the taxonomy, marts.taxonomy_issues included, the mart that reports the clash and its
+    fix. With resolve_aliases off (the default) it warns, and the mart lists the rows to fix. -#}
+{{ config(severity=('error' if tagifai.bool_var('resolve_aliases') else 'warn')) }}
 with tags as (
     select * from {{ ref('stg_madewithml__tags') }}
 ),

@@ -1,4 +1,5 @@
--- The sweep's row for this build's min_tag_freq (if any) holds exactly labeled_projects' tags, projects, labels.
+-- The sweep flags one row as this build's min_tag_freq, holding exactly labeled_projects' tags, projects and
+-- labels; with no flagged row (a threshold above every tag's frequency) labeled_projects must be empty.
 with sweep as (
     select * from {{ ref('tag_threshold_sweep') }}
     where is_current_threshold
@@ -15,7 +16,8 @@ actual as (
         (
             select count(*) from {{ ref('tag_frequencies') }}
             where is_kept
-        ) as n_tags
+        ) as n_tags,
+        (select count(*) from sweep) as n_flagged_rows
 ),
 
 final as (
@@ -25,13 +27,15 @@ final as (
         sweep.n_projects as sweep_projects,
         actual.n_projects as actual_projects,
         sweep.n_labels as sweep_labels,
-        actual.n_labels as actual_labels
-    from sweep
-    cross join actual
+        actual.n_labels as actual_labels,
+        actual.n_flagged_rows
+    from actual
+    left join sweep on true
     where
-        sweep.n_tags <> actual.n_tags
-        or sweep.n_projects <> actual.n_projects
-        or sweep.n_labels <> actual.n_labels
+        actual.n_flagged_rows > 1
+        or coalesce(sweep.n_tags, 0) <> actual.n_tags
+        or coalesce(sweep.n_projects, 0) <> actual.n_projects
+        or coalesce(sweep.n_labels, 0) <> actual.n_labels
 )
 
 select * from final

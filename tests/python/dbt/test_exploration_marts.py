@@ -1,11 +1,18 @@
 """The exploration marts on the real data: the sweep equals the lesson at any threshold, the taxonomy's
 known problems are found with their fixes, and new unknown tags are reported by the warn test."""
 
+import json
+import re
+import shutil
+from collections import Counter
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from oracles.lesson_reference import labeled_projects as lesson_labeled_projects
+from oracles.taxonomy_reference import known_tag_names, taxonomy_issues
+from support.commands import run_dbt, run_loader
 
 
 @pytest.mark.parametrize("min_tag_freq", [1, 25, 29, 100, 424])
@@ -67,24 +74,15 @@ def test_tag_taxonomy_children_mirror_parents(query) -> None:
     assert mismatches == []
 
 
-def test_unknown_tags_are_outside_the_taxonomy_and_add_up(query) -> None:
-    overlap = query(
-        """
-        select count(*) from marts.unknown_tags
-        where tag in (select tag from staging.stg_madewithml__tags)
-           or tag in (select unnest(aliases) from staging.stg_madewithml__tags)
-        """
-    )
-    assert overlap == [(0,)]
-    totals = query("select count(*), sum(n_uses) from marts.unknown_tags")[0]
-    all_tags = query("select count(*) from intermediate.int_project_tags_unnested")[0][0]
-    known = query(
-        """
-        select count(*) from intermediate.int_project_tags_unnested
-        where tag in (select tag_name from intermediate.int_tag_names_normalized)
-        """
-    )[0][0]
-    assert totals[1] == all_tags - known
+def test_unknown_tags_equal_an_independent_count(query, real_data_dir: Path) -> None:
+    # From the JSON files: every project tag that is neither a taxonomy tag nor an alias only one tag lists.
+    known = known_tag_names(real_data_dir)
+    projects = json.loads((real_data_dir / "projects.json").read_text(encoding="utf-8"))
+    uses = Counter(tag for project in projects for tag in project["tags"] if tag not in known)
+    reach = Counter(tag for project in projects for tag in set(project["tags"]) if tag not in known)
+    expected = sorted((tag, n, reach[tag]) for tag, n in uses.items())
+    assert query("select tag, n_uses, n_projects from marts.unknown_tags order by tag") == expected
+    assert len(expected) > 100
     assert query("select similar_tag, match_type from marts.unknown_tags where tag = 'decision-tree'") == [
         ("decision-trees", "singular/plural variant")
     ]
@@ -107,3 +105,52 @@ def test_new_unknown_tags_warn_with_their_rows_stored(query) -> None:
 def test_prevalence_is_empty_without_created_on(query) -> None:
     assert query("select count(*) from staging.stg_madewithml__projects where created_at is not null") == [(0,)]
     assert query("select count(*) from marts.unknown_tag_prevalence") == [(0,)]
+
+
+def _taxonomy_with_clashes(real_data_dir: Path, dest: Path) -> Path:
+    """The real data with a taxonomy that has every alias and cycle problem: an alias that is a tag, an alias
+    two tags list, and two parent cycles (of two and three links)."""
+    dest.mkdir()
+    shutil.copy(real_data_dir / "projects.json", dest / "projects.json")
+    tags = json.loads((real_data_dir / "tags.json").read_text(encoding="utf-8"))
+    by_name = {item["tag"]: item for item in tags}
+    by_name["tensorflow"]["aliases"].append("pytorch")
+    by_name["computer-vision"]["aliases"].append("vision-and-language")
+    by_name["natural-language-processing"]["aliases"].append("vision-and-language")
+    by_name["attention"]["parents"].append("transformers")
+    by_name["transformers"]["parents"].append("attention")
+    by_name["computer-vision"]["parents"].append("3d")  # 3d's parent is computer-vision
+    (dest / "tags.json").write_text(json.dumps(tags), encoding="utf-8")
+    return dest
+
+
+def test_taxonomy_issues_report_alias_clashes_and_cycles(real_data_dir: Path, tmp_path: Path) -> None:
+    data = _taxonomy_with_clashes(real_data_dir, tmp_path / "data")
+    expected = taxonomy_issues(data)
+    assert {issue for issue, _, _ in expected} == {"alias_is_a_tag", "alias_shared", "parent_cycle"}
+    db_path = tmp_path / "tagifai.duckdb"
+    loaded = run_loader(db_path, "--data-dir", str(data))
+    assert loaded.returncode == 0, loaded.stderr
+    # The build that reports the clash must not skip the mart that reports it: the alias test only warns.
+    built = run_dbt(db_path, "build", "--select", "+taxonomy_issues", "--indirect-selection", "cautious")
+    assert re.search(r"WARN \d+ assert_taxonomy_aliases_are_unambiguous ", built.stdout), built.stdout[-3000:]
+    assert "SKIP=0" in built.stdout
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        rows = con.execute(
+            "select issue_type, tag, related_name from marts.taxonomy_issues where issue_type <> 'parent_not_a_tag'"
+        ).fetchall()
+    assert sorted(rows) == sorted(expected)
+    # With aliases resolved the clash would change labels: there it stops the build, naming the test.
+    strict = run_dbt(
+        db_path,
+        "build",
+        "--select",
+        "+taxonomy_issues",
+        "--indirect-selection",
+        "cautious",
+        "--vars",
+        "{resolve_aliases: true}",
+        check=False,
+    )
+    assert strict.returncode == 1
+    assert re.search(r"FAIL \d+ assert_taxonomy_aliases_are_unambiguous ", strict.stdout), strict.stdout[-3000:]

@@ -6,7 +6,31 @@ from pathlib import Path
 
 import pytest
 
-from oracles.labeling_reference import gold_labels, labeling_functions, lf_summary, votes
+from oracles.labeling_reference import contains_whole_word, gold_labels, labeling_functions, lf_summary, votes
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "case_sensitive", "expected"),
+    [
+        ("BERT and friends", "bert", False, True),
+        ("BERT and friends", "bert", True, False),
+        ("Albert the bot", "bert", False, False),  # a letter before
+        ("bert2", "bert", False, False),  # a digit after
+        ("2bert", "bert", False, False),  # a digit before
+        ("tiny_bert", "bert", False, True),  # _ is neither a letter nor a digit
+        ("ébert", "bert", False, True),  # é is not an ASCII letter
+        ("robert, then bert.", "bert", False, True),  # the second occurrence is a word
+        ("c++ tools", "c++", False, True),  # the keyword literally, not a pattern
+        ("cc++", "c++", False, False),
+        ("bert", "bert", False, True),  # at both ends of the text
+    ],
+)
+def test_the_oracles_whole_word_is_the_documented_rule(
+    text: str, word: str, case_sensitive: bool, expected: bool
+) -> None:
+    # docs/labeling.md: a keyword is "the pattern literally, as a whole word (not next to an ASCII letter or
+    # digit)". The same cases are in the model's unit test (int_labeling_functions_fired).
+    assert contains_whole_word(text, word, case_sensitive) is expected
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ independent Python reading of the rules calls good lands exactly, while every ot
 import contextlib
 import io
 import json
+import os
 import re
 import tempfile
 from datetime import datetime
@@ -124,3 +125,10 @@ def test_a_document_that_is_not_an_array_is_refused_in_one_line(document: object
         code, _, err = _run(Path(tmp), document, ensure_ascii=True)
     assert code == 1
     assert len(err.strip().splitlines()) == 1 and "projects.json: byte 0: expected a JSON array" in err
+
+
+def test_property_tests_draw_the_same_examples_on_every_run() -> None:
+    # The profile conftest.py loads unless HYPOTHESIS_PROFILE asks for another: derandomized, no database.
+    if "HYPOTHESIS_PROFILE" not in os.environ:
+        assert settings.default.derandomize is True
+        assert settings.default.database is None

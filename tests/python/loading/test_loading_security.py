@@ -2,10 +2,13 @@
 a timeout and say which was hit; hostile values through paths, seeds, file contents (and, in
 test_loading_concurrent_readers.py, dbt vars) reach SQL only as data; no credentials live in the repo."""
 
+import contextlib
 import http.server
+import inspect
 import json
 import re
 import shutil
+import socket
 import ssl
 import subprocess
 import threading
@@ -19,7 +22,7 @@ import pytest
 from support.commands import BIN, REPO_ROOT, run_loader
 from support.loading_helpers import dbt_env
 from tagifai.errors import SourceUnavailableError
-from tagifai.ingest.fetch import download
+from tagifai.ingest.fetch import DEFAULT_LIMITS, Sources, download
 from tagifai.settings import DownloadLimits
 
 HOSTILE = "'; drop table raw.projects; --"
@@ -58,6 +61,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self.wfile.write(b" ")
                 self.wfile.flush()
                 time.sleep(0.2)
+        elif self.path == "/drip-headers.json":  # the status line and headers a byte every 0.05 s
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n":
+                self.wfile.write(bytes([byte]))
+                time.sleep(0.05)
+            self.wfile.write(b"[]")
+            self.close_connection = True
         elif self.path == "/to-http.json":
             self.send_response(302)
             self.send_header("Location", f"http://127.0.0.1:{self.server.server_port}/projects.json")
@@ -116,6 +125,7 @@ def test_a_download_within_the_limits_succeeds(trusted: str, tmp_path: Path) -> 
         ("/streamed-too-big.json", "size limit hit: more than 1000 bytes downloaded"),
         ("/slow.json", "timeout hit after 1 s"),
         ("/drip.json", "timeout hit after 1 s"),
+        ("/drip-headers.json", "timeout hit after 1 s"),
         ("/to-http.json", "only https:// URLs or local paths are read"),
     ],
 )
@@ -124,6 +134,59 @@ def test_a_download_stops_and_says_which_limit_was_hit(trusted: str, tmp_path: P
     with pytest.raises(SourceUnavailableError, match=re.escape(message)):
         download(f"{trusted}{path}", tmp_path, LIMITS)
     assert time.monotonic() - started < 2.5
+
+
+def _relay(upstream_port: int, per_byte_s: float) -> tuple[socket.socket, threading.Event]:
+    """A TCP relay on a free loopback port to the https server: it passes the server's bytes on one every
+    `per_byte_s`; the client's bytes pass unchanged."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def pump(source: socket.socket, sink: socket.socket, delay: float) -> None:
+        try:
+            while not stop.is_set() and (data := source.recv(1 if delay else 65536)):
+                sink.sendall(data)
+                time.sleep(delay)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                sock.close()
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            client, _ = listener.accept()
+            upstream = socket.create_connection(("127.0.0.1", upstream_port))
+            threading.Thread(target=pump, args=(client, upstream, 0.0), daemon=True).start()
+            threading.Thread(target=pump, args=(upstream, client, per_byte_s), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener, stop
+
+
+def test_the_time_limit_covers_the_tls_handshake(trusted: str, tmp_path: Path) -> None:
+    # The server's side of the handshake a byte every 0.05 s: every read is quick, the handshake is not.
+    listener, stop = _relay(int(trusted.rsplit(":", 1)[1]), per_byte_s=0.05)
+    started = time.monotonic()
+    try:
+        with pytest.raises(SourceUnavailableError, match=re.escape("timeout hit after 1 s")):
+            download(f"https://127.0.0.1:{listener.getsockname()[1]}/projects.json", tmp_path, LIMITS)
+    finally:
+        stop.set()
+        listener.close()
+    assert time.monotonic() - started < 2.5
+
+
+def test_the_default_limits_are_the_documented_ones() -> None:
+    # docs/loading.md promises "512 MiB or 30 s in all"; the loader and the annotations generator use
+    # Sources' default limits.
+    documented = re.search(
+        r"A download stops at (\d+) MiB or (\d+) s in all", (REPO_ROOT / "docs" / "loading.md").read_text()
+    )
+    assert documented is not None
+    assert (DEFAULT_LIMITS.max_bytes, DEFAULT_LIMITS.timeout_s) == (int(documented[1]) * 2**20, int(documented[2]))
+    assert Sources(None).limits == DEFAULT_LIMITS == DownloadLimits()
+    assert inspect.signature(download).parameters["limits"].default is DEFAULT_LIMITS
 
 
 def _copy_project(dest: Path) -> Path:

@@ -5,6 +5,7 @@ definitions computed on a label matrix per tag (as Snorkel's numpy code does), n
 import csv
 import json
 import re
+import string
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,24 +17,58 @@ ABSTAIN = -1
 SEED = Path(__file__).resolve().parents[3] / "seeds" / "labeling_functions.csv"
 
 
+# docs/labeling.md: a keyword matches "the pattern literally, as a whole word (not next to an ASCII letter or
+# digit)". Written here from that sentence, character by character, not as the macro's regular expression.
+ASCII_LETTERS_AND_DIGITS = frozenset(string.ascii_letters + string.digits)
+
+
+def contains_whole_word(text: str, word: str, case_sensitive: bool) -> bool:
+    """True when `word` occurs in `text` (ignoring case unless `case_sensitive`) with neither the character
+    just before nor the one just after it an ASCII letter or digit."""
+    if not word:
+        return False
+    fold = (lambda value: value) if case_sensitive else str.lower
+    if fold(word) not in fold(text):  # a quick no: each occurrence of the word is one in the folded text
+        return False
+    size = len(word)
+    for start in range(len(text) - size + 1):
+        if fold(text[start : start + size]) != fold(word):
+            continue
+        before = text[start - 1] if start > 0 else ""
+        after = text[start + size] if start + size < len(text) else ""
+        if before not in ASCII_LETTERS_AND_DIGITS and after not in ASCII_LETTERS_AND_DIGITS:
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class LabelingFunction:
     name: str
     tag: str
     label: int
-    regex: re.Pattern[str]
+    kind: str
+    pattern: str
+    is_case_sensitive: bool
+    regex: re.Pattern[str] | None  # only for kind 'regex': Python's re reading the seed's expression
+
+    def fires(self, text: str) -> bool:
+        if self.regex is not None:
+            return self.regex.search(text) is not None
+        return contains_whole_word(text, self.pattern, self.is_case_sensitive)
 
 
 def labeling_functions(seed: Path = SEED) -> list[LabelingFunction]:
     functions = []
     with seed.open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
-            pattern = row["pattern"]
-            if row["kind"] == "keyword":
-                pattern = "(^|[^0-9A-Za-z])" + re.escape(pattern) + "([^0-9A-Za-z]|$)"
-            flags = 0 if row["is_case_sensitive"] == "true" else re.IGNORECASE
+            case_sensitive = row["is_case_sensitive"] == "true"
+            regex = None
+            if row["kind"] == "regex":
+                regex = re.compile(row["pattern"], 0 if case_sensitive else re.IGNORECASE)
             functions.append(
-                LabelingFunction(row["lf_name"], row["tag"], int(row["label"]), re.compile(pattern, flags))
+                LabelingFunction(
+                    row["lf_name"], row["tag"], int(row["label"]), row["kind"], row["pattern"], case_sensitive, regex
+                )
             )
     return functions
 
@@ -52,12 +87,7 @@ def gold_labels(data_dir: Path, min_tag_freq: int = 30) -> tuple[dict[int, set[s
 def votes(data_dir: Path, functions: list[LabelingFunction]) -> dict[tuple[int, str], int]:
     """(project id, function name) -> label, for every function that fires."""
     texts = project_texts(data_dir)
-    return {
-        (project_id, lf.name): lf.label
-        for project_id, text in texts.items()
-        for lf in functions
-        if lf.regex.search(text)
-    }
+    return {(project_id, lf.name): lf.label for project_id, text in texts.items() for lf in functions if lf.fires(text)}
 
 
 def lf_summary(

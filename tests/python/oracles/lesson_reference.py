@@ -26,7 +26,9 @@ def filter(items: list[str], include: list[str] | None = None, exclude: list[str
     return [item for item in items if item in include and item not in exclude]
 
 
-def labeled_projects(data_dir: Path, min_tag_freq: int = 30) -> tuple[pd.DataFrame, Counter]:
+def labeled_projects(
+    data_dir: Path, min_tag_freq: int = 30, exclude: list[str] = EXCLUDE
+) -> tuple[pd.DataFrame, Counter]:
     """(the final DataFrame with id, text, tags; the Counter of tags above the threshold)."""
     projects = json.loads((data_dir / "projects.json").read_text(encoding="utf-8"))
     tags_dict = {item.pop("tag"): item for item in json.loads((data_dir / "tags.json").read_text())}
@@ -34,7 +36,7 @@ def labeled_projects(data_dir: Path, min_tag_freq: int = 30) -> tuple[pd.DataFra
     df["text"] = df.title + " " + df.description
 
     include = list(tags_dict.keys())
-    df.tags = df.tags.apply(filter, include=include, exclude=EXCLUDE)
+    df.tags = df.tags.apply(filter, include=include, exclude=exclude)
     tags = Counter(itertools.chain.from_iterable(df.tags.values))
 
     tags_above_freq = Counter(tag for tag in tags.elements() if tags[tag] >= min_tag_freq)

@@ -82,3 +82,32 @@ def labeled_projects(
     kept = {tag for tag, n in counts.items() if n >= min_tag_freq}
     result = {pid: [tag for tag in tags if tag in kept] for pid, tags in labels.items()}
     return {pid: tags for pid, tags in result.items() if tags}
+
+
+def taxonomy_issues(data_dir: Path) -> set[tuple[str, str, str]]:
+    """(issue type, tag, related name) for the alias and cycle problems of tags.json: an alias that is also a
+    tag, an alias that more than one tag lists, a tag that is its own ancestor (within MAX_PARENT_DEPTH)."""
+    entries = {item["tag"]: item for item in json.loads((data_dir / "tags.json").read_text(encoding="utf-8"))}
+    listed_by: dict[str, set[str]] = {}
+    for tag, item in entries.items():
+        for alias in item["aliases"]:
+            listed_by.setdefault(alias, set()).add(tag)
+    issues = {("alias_is_a_tag", tag, alias) for alias, tags in listed_by.items() if alias in entries for tag in tags}
+    issues |= {("alias_shared", tag, alias) for alias, tags in listed_by.items() if len(tags) > 1 for tag in tags}
+    parents = {tag: list(item["parents"]) for tag, item in entries.items()}
+    for tag in entries:
+        reached: set[str] = set()
+        frontier = [tag]
+        for _ in range(MAX_PARENT_DEPTH):
+            frontier = [parent for node in frontier for parent in parents.get(node, [])]
+            reached.update(frontier)
+        if tag in reached:
+            issues.add(("parent_cycle", tag, tag))
+    return issues
+
+
+def known_tag_names(data_dir: Path) -> set[str]:
+    """Taxonomy tags and the aliases exactly one tag lists: every other project tag is an unknown tag."""
+    entries = json.loads((data_dir / "tags.json").read_text(encoding="utf-8"))
+    listed = Counter(alias for item in entries for alias in set(item["aliases"]))
+    return {item["tag"] for item in entries} | {alias for alias, n in listed.items() if n == 1}
