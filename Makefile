@@ -12,13 +12,14 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export TAGIFAI_DUCKDB_PATH ?= $(CURDIR)/warehouse/tagifai.duckdb
 export TAGIFAI_SPARK_DIR ?= $(CURDIR)/warehouse/spark
 
-.PHONY: help setup build test test-fast pytest lint dbt-score docs docs-serve report clean lock setup-spark build-spark test-spark annotations bench
+.PHONY: help setup build test test-fast pytest lint dbt-score docs docs-serve report clean lock setup-spark build-spark test-spark annotations bench setup-label-studio label-studio
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-# Every requirements/*.txt is installed in one resolve (base.txt plus one file per optional area).
-REQUIREMENTS := $(sort $(wildcard requirements/*.txt))
+# Every requirements/*.txt is installed in one resolve (base.txt plus one file per optional area), except
+# label-studio.txt: Label Studio gets its own venv (make label-studio).
+REQUIREMENTS := $(sort $(filter-out requirements/label-studio.txt,$(wildcard requirements/*.txt)))
 
 $(STAMP): $(REQUIREMENTS) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +29,22 @@ $(STAMP): $(REQUIREMENTS) pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)  ## Create .venv with the pinned dependencies.
+
+# Label Studio brings Django and about 1 GB of packages: its own venv, pinned in requirements/label-studio.txt.
+LS_VENV := .venv-label-studio
+LS_STAMP := $(LS_VENV)/.installed
+LABEL_STUDIO_PORT ?= 8089
+
+$(LS_STAMP): requirements/label-studio.txt
+	$(PYTHON) -m venv $(LS_VENV)
+	$(LS_VENV)/bin/pip install --quiet --upgrade pip
+	$(LS_VENV)/bin/pip install --quiet -r requirements/label-studio.txt
+	touch $(LS_STAMP)
+
+setup-label-studio: $(LS_STAMP)  ## Create .venv-label-studio with the pinned Label Studio (about 1 GB).
+
+label-studio: $(STAMP) $(LS_STAMP)  ## Start Label Studio on 127.0.0.1 (data next to the warehouse); prints the URL and login.
+	$(BIN)/python -m tagifai.annotate.server --venv $(LS_VENV) --port $(LABEL_STUDIO_PORT)
 
 # Annotations to load: TAGIFAI_ANNOTATIONS (a .csv or .json file), else an example set generated from the
 # real projects next to the warehouse (tagifai-generate-annotations, default annotators and seed).
@@ -60,7 +77,7 @@ test-spark: $(STAMP)  ## Only the Spark tests: build and test on Spark, parity w
 
 test: $(STAMP) lint pytest dbt-score  ## Every test: ruff, sqlfluff, pytest (incl. dbt build on real data), dbt-score.
 
-pytest: $(STAMP)  ## Python tests, including dbt builds on the real and generated data.
+pytest: $(STAMP) $(LS_STAMP)  ## Python tests, including dbt builds on the real and generated data and a real Label Studio.
 	$(BIN)/pytest
 
 test-fast: $(STAMP)  ## The quick subset: loader, tooling and unit-level tests, no dbt build, no Spark (under a minute).
