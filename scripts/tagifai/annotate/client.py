@@ -130,8 +130,11 @@ class LabelStudio:
             page += 1
 
     def project_by_title(self, title: str) -> dict[str, Any] | None:
+        """The project with this title (the oldest if several), with every field (the list leaves some out)."""
         matches = [p for p in self.projects() if p.get("title") == title]
-        return min(matches, key=lambda p: p["id"]) if matches else None
+        if not matches:
+            return None
+        return self.request("GET", f"/api/projects/{min(p['id'] for p in matches)}")
 
     def tasks(self, project_id: int) -> list[dict[str, Any]]:
         found, page = [], 1

@@ -50,7 +50,7 @@ def label_config(tags: list[str]) -> str:
         f'  <Choices name="{CHOICES_NAME}" toName="{TEXT_NAME}" choice="multiple" showInline="true">\n'
         f"{choices}\n"
         "  </Choices>\n"
-        "</View>\n"
+        "</View>"
     )
 
 
