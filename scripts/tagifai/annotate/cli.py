@@ -19,7 +19,7 @@ import duckdb
 
 from tagifai import settings
 from tagifai.annotate.client import URL_ENV, LabelStudio, default_token_file, read_token
-from tagifai.annotate.tasks import Overlap, build_tasks, config_choices, label_config, prediction
+from tagifai.annotate.tasks import Overlap, build_tasks, config_choices, label_config
 from tagifai.build.publish import staged_copy
 from tagifai.errors import TagifaiError
 from tagifai.ingest import label_studio

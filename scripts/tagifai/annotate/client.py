@@ -68,9 +68,7 @@ def read_token(token_file: Path | None = None) -> str:
         )
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise LabelStudioError(
-            f"{path}: the token file is readable by others (mode {mode:o}); run chmod 600 {path}"
-        )
+        raise LabelStudioError(f"{path}: the token file is readable by others (mode {mode:o}); run chmod 600 {path}")
     token = path.read_text(encoding="utf-8").strip()
     if not token:
         raise LabelStudioError(f"{path}: the token file is empty; write the Label Studio API token into it")

@@ -70,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data_dir = args.data_dir.expanduser().resolve()
     if not (args.venv / "bin" / "label-studio").is_file():
-        print(f"tagifai: error: {args.venv}: Label Studio is not installed there; run make label-studio", file=sys.stderr)
+        print(
+            f"tagifai: error: {args.venv}: Label Studio is not installed there; run make label-studio", file=sys.stderr
+        )
         return 1
     argv_ls = command(args.venv, data_dir, args.port, args.username)
     print(f"Label Studio: http://127.0.0.1:{args.port}  (data in {data_dir})")

@@ -11,8 +11,8 @@ import duckdb
 from tagifai import settings
 from tagifai.build.publish import staged_copy, writer_lock
 from tagifai.errors import TagifaiError
-from tagifai.ingest.annotations import ANNOTATIONS, ensure_raw_table
 from tagifai.ingest import label_studio
+from tagifai.ingest.annotations import ANNOTATIONS, ensure_raw_table
 from tagifai.ingest.fetch import Sources
 from tagifai.ingest.load import SourceFile, load
 from tagifai.ingest.records import SPECS

@@ -182,7 +182,7 @@ def _choices_from_min(value: object) -> tuple[list[str] | None, str | None]:
         choices = value["choices"]
         if all(isinstance(c, str) for c in choices):
             return list(choices), None
-    return None, f"{CHOICES_NAME} is neither a choice nor {{\"choices\": [...]}} (found {json.dumps(value)[:40]})"
+    return None, f'{CHOICES_NAME} is neither a choice nor {{"choices": [...]}} (found {json.dumps(value)[:40]})'
 
 
 def _checked_tags(choices: list[str], allowed: set[str] | None) -> tuple[tuple[str, ...], str | None]:
@@ -254,7 +254,9 @@ def parse_export(
     users = users or {}
     parsed = Parsed()
     if not isinstance(elements, list):
-        raise InputFileError("Label Studio export", "top level", "not a JSON array of tasks; export as JSON or JSON_MIN")
+        raise InputFileError(
+            "Label Studio export", "top level", "not a JSON array of tasks; export as JSON or JSON_MIN"
+        )
     candidates: list[Event] = []
     for position, element in enumerate(elements, start=1):
         parsed.n_elements += 1
@@ -266,7 +268,9 @@ def parse_export(
         elif "annotation_id" in element or "annotator" in element:
             candidates.extend(_from_min_row(parsed, position, element, users, allowed, known_projects))
         else:
-            parsed.reject(position, element, "not a Label Studio task: no annotations (JSON) or annotation_id (JSON_MIN)")
+            parsed.reject(
+                position, element, "not a Label Studio task: no annotations (JSON) or annotation_id (JSON_MIN)"
+            )
     parsed.events = _latest_per_task(parsed, candidates)
     return parsed
 
@@ -482,9 +486,7 @@ def load_export(
 
 def _write_events(con: duckdb.DuckDBPyConnection, events: list[Event], uri: str, load_id: str) -> int:
     """Insert the events whose key is new; return how many. An event already loaded keeps its row."""
-    con.execute(
-        "create or replace temp table incoming_events as select * from raw.annotation_events where false"
-    )
+    con.execute("create or replace temp table incoming_events as select * from raw.annotation_events where false")
     con.executemany(
         "insert into incoming_events values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
         [

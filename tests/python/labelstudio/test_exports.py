@@ -107,7 +107,9 @@ def test_tagifai_load_lands_events_and_rejects_and_a_second_load_changes_nothing
         result = run_loader(projects_only, "--only", "annotations", "--annotations", str(edge), *fmt)
         assert result.returncode == 0, result.stderr
     with duckdb.connect(str(projects_only), read_only=True) as con:
-        events = con.execute("select annotator, project_id, status, tags from raw.annotation_events order by all").fetchall()
+        events = con.execute(
+            "select annotator, project_id, status, tags from raw.annotation_events order by all"
+        ).fetchall()
         rejects = con.execute(
             "select source_position, reason from raw.rejected_records where source_name = 'annotation_events'"
         ).fetchall()

@@ -88,7 +88,9 @@ def test_push_annotate_pull_build_and_push_again(label_studio, warehouse: Path, 
     project = next(p for p in api("GET", "/api/projects")["results"] if p["title"] == "tagifai")
     tasks = api.tasks(project["id"])
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        (version,) = con.execute("select max(functions_version) from intermediate.int_labeling_functions_fired").fetchone()
+        (version,) = con.execute(
+            "select max(functions_version) from intermediate.int_labeling_functions_fired"
+        ).fetchone()
     assert Counter(t["data"]["queue"] for t in tasks) == {"new": 5, "suggestions": 5}
     for task in tasks:
         (pred,) = api("GET", "/api/predictions", params={"task": task["id"]})
@@ -113,9 +115,11 @@ def test_push_annotate_pull_build_and_push_again(label_studio, warehouse: Path, 
         for name, annotations in by_user.items():
             for choices in annotations:
                 skipped = choices == SKIP
-                result = [] if skipped or not choices else [
-                    {"from_name": "tags", "to_name": "text", "type": "choices", "value": {"choices": choices}}
-                ]
+                result = (
+                    []
+                    if skipped or not choices
+                    else [{"from_name": "tags", "to_name": "text", "type": "choices", "value": {"choices": choices}}]
+                )
                 api(
                     "POST",
                     f"/api/tasks/{task}/annotations",
@@ -128,17 +132,17 @@ def test_push_annotate_pull_build_and_push_again(label_studio, warehouse: Path, 
 
     # The independent computation: each annotator's last planned annotation, skips left out.
     final = {
-        (name, new[task]): annotations[-1]
-        for task, by_user in plan.items()
-        for name, annotations in by_user.items()
+        (name, new[task]): annotations[-1] for task, by_user in plan.items() for name, annotations in by_user.items()
     }
     decided = {key: set(choices) for key, choices in final.items() if choices != SKIP}
     raters = Counter(project_id for _, project_id in decided)
     shared = {project_id for project_id, n in raters.items() if n >= 2}
     assert len(shared) == 4
     table = {
-        tag: {name: {p: int(tag in tags) for (n, p), tags in decided.items() if n == name and p in shared}
-              for name in users}
+        tag: {
+            name: {p: int(tag in tags) for (n, p), tags in decided.items() if n == name and p in shared}
+            for name in users
+        }
         for tag in sorted(kept)
     }
     pooled = {name: {(p, tag): table[tag][name][p] for tag in table for p in table[tag][name]} for name in users}
