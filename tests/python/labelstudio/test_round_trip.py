@@ -20,6 +20,9 @@ from statsmodels.stats.inter_rater import fleiss_kappa
 from oracles.labeling_reference import gold_labels
 from support.commands import BIN, run_dbt, run_loader
 
+# It runs dbt (make test-fast leaves it out).
+pytestmark = pytest.mark.dbt
+
 SKIP = "skip"
 ALL = "all tags"
 
