@@ -56,7 +56,7 @@ def checked_url(url: str) -> str:
 
 
 def read_token(token_file: Path | None = None) -> str:
-    """The API token: $TAGIFAI_LABEL_STUDIO_TOKEN, else the token file (refused unless mode 0600 or stricter)."""
+    """The API token, from $TAGIFAI_LABEL_STUDIO_TOKEN, else from the token file (mode 0600 or stricter)."""
     value = os.environ.get(TOKEN_ENV, "").strip()
     if value:
         return value
@@ -69,10 +69,10 @@ def read_token(token_file: Path | None = None) -> str:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise LabelStudioError(f"{path}: the token file is readable by others (mode {mode:o}); run chmod 600 {path}")
-    token = path.read_text(encoding="utf-8").strip()
-    if not token:
+    content = path.read_text(encoding="utf-8").strip()
+    if not content:
         raise LabelStudioError(f"{path}: the token file is empty; write the Label Studio API token into it")
-    return token
+    return content
 
 
 @dataclass

@@ -141,16 +141,16 @@ def test_only_https_or_loopback_urls_are_accepted() -> None:
 
 def test_the_token_file_must_be_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TAGIFAI_LABEL_STUDIO_TOKEN", raising=False)
-    token = tmp_path / "token"
-    token.write_text("secret-token-value\n")
-    token.chmod(0o644)
+    token_file = tmp_path / "token"
+    token_file.write_text("secret-token-value\n")
+    token_file.chmod(0o644)
     with pytest.raises(LabelStudioError, match="chmod 600") as refused:
-        read_token(token)
+        read_token(token_file)
     assert "secret-token-value" not in str(refused.value)
-    token.chmod(stat.S_IRUSR | stat.S_IWUSR)
-    assert read_token(token) == "secret-token-value"
+    token_file.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    assert read_token(token_file) == "secret-token-value"
     monkeypatch.setenv("TAGIFAI_LABEL_STUDIO_TOKEN", "from-env")
-    assert read_token(token) == "from-env"
+    assert read_token(token_file) == "from-env"
 
 
 def test_the_config_offers_exactly_the_given_tags_as_a_multiple_choice() -> None:

@@ -37,12 +37,12 @@ def warehouse(real_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     return db_path
 
 
-def _annotate(label_studio, warehouse: Path, *args: str, token: str | None = None) -> subprocess.CompletedProcess:
+def _annotate(label_studio, warehouse: Path, *args: str, bearer: str | None = None) -> subprocess.CompletedProcess:
     url, token_file = label_studio
     env = {**os.environ, "TAGIFAI_LABEL_STUDIO_URL": url, "TAGIFAI_LABEL_STUDIO_TOKEN_FILE": str(token_file)}
     env.pop("TAGIFAI_LABEL_STUDIO_TOKEN", None)
-    if token is not None:
-        env["TAGIFAI_LABEL_STUDIO_TOKEN"] = token
+    if bearer is not None:
+        env["TAGIFAI_LABEL_STUDIO_TOKEN"] = bearer
     command, *rest = args
     return subprocess.run(
         [str(BIN / "tagifai-annotate"), "--duckdb-path", str(warehouse), command, *rest],
@@ -81,7 +81,7 @@ def test_push_annotate_pull_build_and_push_again(label_studio, warehouse: Path, 
     x, y = sorted(kept)[:2]
 
     # A server with a wrong token: a one-line error that does not show the token, and nothing is created.
-    refused = _annotate(label_studio, warehouse, "push", "--limit", "5", token="wrong-token-1234")
+    refused = _annotate(label_studio, warehouse, "push", "--limit", "5", bearer="wrong-token-1234")
     assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and "refused" in refused.stderr
     assert "wrong-token-1234" not in refused.stderr + refused.stdout
     assert api("GET", "/api/projects")["count"] == 0
