@@ -14,7 +14,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 WAREHOUSE := $(or $(TAGIFAI_DUCKDB_PATH),warehouse/tagifai.duckdb)
 export TAGIFAI_SPARK_DIR ?= $(CURDIR)/warehouse/spark
 
-.PHONY: help setup demo test-prerequisites build test test-fast pytest lint dbt-score docs docs-serve report clean lock setup-spark build-spark test-spark annotations bench
+.PHONY: help setup demo test-prerequisites build test test-fast pytest lint dbt-score docs docs-serve report clean lock setup-spark build-spark test-spark annotations bench setup-label-studio label-studio
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -52,6 +52,22 @@ $(SPARK_STAMP): $(STAMP) requirements/spark.txt
 	touch $(SPARK_STAMP)
 
 setup: $(STAMP)  ## Create .venv with the pinned packages of the DuckDB pipeline (make build).
+
+# Label Studio brings Django and about 1 GB of packages: its own venv, pinned in requirements/label-studio.txt.
+LS_VENV := .venv-label-studio
+LS_STAMP := $(LS_VENV)/.installed
+LABEL_STUDIO_PORT ?= 8089
+
+$(LS_STAMP): requirements/label-studio.txt
+	$(PYTHON) -m venv $(LS_VENV)
+	$(LS_VENV)/bin/pip install --quiet --upgrade pip
+	$(LS_VENV)/bin/pip install --quiet -r requirements/label-studio.txt
+	touch $(LS_STAMP)
+
+setup-label-studio: $(LS_STAMP)  ## Create .venv-label-studio with the pinned Label Studio (about 1 GB).
+
+label-studio: $(STAMP) $(LS_STAMP)  ## Start Label Studio on 127.0.0.1 (data next to the warehouse); prints the URL and login.
+	$(BIN)/python -m tagifai.annotate.server --venv $(LS_VENV) --port $(LABEL_STUDIO_PORT)
 
 # The user's annotations file, if any (a .csv or .json file); `make demo` loads example annotations instead.
 TAGIFAI_ANNOTATIONS ?=
@@ -102,7 +118,7 @@ test-spark: $(TEST_STAMP) $(SPARK_STAMP) test-prerequisites  ## Only the Spark t
 
 test: test-prerequisites $(TEST_STAMP) $(SPARK_STAMP) lint pytest dbt-score  ## Every test: ruff, sqlfluff, pytest (incl. dbt build on real data), dbt-score.
 
-pytest: $(TEST_STAMP) $(SPARK_STAMP) test-prerequisites  ## Python tests, including dbt builds on the real and generated data.
+pytest: $(TEST_STAMP) $(SPARK_STAMP) $(LS_STAMP) test-prerequisites  ## Python tests, including dbt builds on the real and generated data and a real Label Studio.
 	$(BIN)/pytest
 
 test-fast: $(TEST_STAMP)  ## The quick subset: loader, tooling and unit-level tests, no dbt build, no Spark (under a minute).

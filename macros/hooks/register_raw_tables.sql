@@ -12,14 +12,14 @@
         {%- set raw_dir = env_var('TAGIFAI_SPARK_RAW_DIR', spark_dir ~ '/raw') -%}
         {%- set source_schema = 'raw' -%}
         {% do run_query('create database if not exists ' ~ source_schema) %}
-        {%- for table in ['projects', 'tags', 'rejected_records', 'load_log', 'annotations', 'example_annotations'] -%}
+        {%- for table in ['projects', 'tags', 'rejected_records', 'load_log', 'annotations', 'example_annotations', 'annotation_events'] -%}
             {% do run_query('drop table if exists ' ~ source_schema ~ '.' ~ table) %}
             {% do run_query(
                 'create table ' ~ source_schema ~ '.' ~ table ~ ' using parquet location '
                 ~ tagifai.sql_string_literal(raw_dir ~ '/' ~ table)
             ) %}
         {%- endfor -%}
-        {{ log('register_raw_tables: raw.projects, raw.tags, raw.rejected_records, raw.load_log, raw.annotations, raw.example_annotations read '
+        {{ log('register_raw_tables: raw.projects, raw.tags, raw.rejected_records, raw.load_log, raw.annotations, raw.example_annotations, raw.annotation_events read '
                ~ raw_dir ~ '/<table> (Parquet from tagifai-export-spark)', info=true) }}
     {%- endif -%}
     {%- if execute -%}

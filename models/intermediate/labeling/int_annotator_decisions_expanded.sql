@@ -1,22 +1,59 @@
-with all_labels as (
-    select * from {{ ref('stg_annotations__labels') }}
+-- An annotator has seen a project when the latest event is labeled or no_tag; a skip is not a decision.
+with seen as (
+    select
+        annotator,
+        project_id,
+        labeled_at,
+        origin,
+        is_example
+    from {{ ref('int_annotation_events_latest') }}
+    where status <> 'skipped'
 ),
 
--- Example annotations (make demo) are compared only when no real annotations are loaded, so an example
--- annotator is never compared with a real one.
-real_labels as (
-    select count(*) as n_real from all_labels
-    where not is_example
+labels_file_tags as (
+    select
+        annotator,
+        project_id,
+        tag,
+        is_example
+    from {{ ref('stg_annotations__labels') }}
 ),
 
+label_studio_tags as (
+    select
+        events.annotator,
+        events.project_id,
+        events.labeled_at,
+        unnested_list.tag
+    from {{ ref('stg_annotations__events') }} as events
+    {{ unnest_with_position('events.tags', 'tag', 'tag_position') }}
+),
+
+-- The tags of each annotator's latest decision on a project.
 labels as (
     select
-        all_labels.annotator,
-        all_labels.project_id,
-        all_labels.tag
-    from all_labels
-    cross join real_labels
-    where all_labels.is_example = (real_labels.n_real = 0)
+        seen.annotator,
+        seen.project_id,
+        labels_file_tags.tag
+    from seen
+    inner join labels_file_tags
+        on
+            seen.annotator = labels_file_tags.annotator
+            and seen.project_id = labels_file_tags.project_id
+            and seen.is_example = labels_file_tags.is_example
+    where seen.origin = 'labels_file'
+    union all
+    select
+        seen.annotator,
+        seen.project_id,
+        label_studio_tags.tag
+    from seen
+    inner join label_studio_tags
+        on
+            seen.annotator = label_studio_tags.annotator
+            and seen.project_id = label_studio_tags.project_id
+            and seen.labeled_at = label_studio_tags.labeled_at
+    where seen.origin = 'label_studio'
 ),
 
 kept_tags as (
@@ -25,10 +62,10 @@ kept_tags as (
 ),
 
 annotated_projects as (
-    select distinct
+    select
         annotator,
         project_id
-    from labels
+    from seen
 ),
 
 shared_projects as (

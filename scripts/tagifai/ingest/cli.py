@@ -11,6 +11,7 @@ import duckdb
 from tagifai import settings
 from tagifai.build.publish import staged_copy, writer_lock
 from tagifai.errors import TagifaiError
+from tagifai.ingest import label_studio
 from tagifai.ingest.annotations import ANNOTATIONS, EXAMPLE_ANNOTATIONS, ensure_raw_table
 from tagifai.ingest.fetch import Sources
 from tagifai.ingest.load import SourceFile, load
@@ -33,7 +34,14 @@ def load_parser(description: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "--annotations",
         type=Path,
-        help="also load this annotations file (.csv or .json): annotator, project_id, tag, labeled_at",
+        help="also load this annotations file (.csv or .json): annotator, project_id, tag, labeled_at; or a "
+        "Label Studio export (JSON or JSON_MIN, detected by its shape)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=["auto", "tagifai", label_studio.FORMAT_NAME],
+        default="auto",
+        help="the --annotations file's format (default auto: a Label Studio export is recognised by its shape)",
     )
     parser.add_argument(
         "--example-annotations",
@@ -102,8 +110,19 @@ def _annotation_files(args: argparse.Namespace) -> list[SourceFile]:
         path = given.expanduser().resolve()
         if not path.is_file():
             raise TagifaiError(f"{path}: file not found (given as {option})")
+        if spec is ANNOTATIONS and _is_label_studio(args):
+            continue  # loaded by label_studio.load_export (see load_into)
         files.append(SourceFile(spec, path, str(path), replace_all=replace_all))
     return files
+
+
+def _is_label_studio(args: argparse.Namespace) -> bool:
+    """True when --annotations is a Label Studio export (--format, else its shape) and is to be loaded."""
+    if args.annotations is None or (args.only and ANNOTATIONS.name not in args.only):
+        return False
+    if args.format != "auto":
+        return args.format == label_studio.FORMAT_NAME
+    return label_studio.looks_like_export(args.annotations.expanduser().resolve())
 
 
 def warehouse_path(args: argparse.Namespace) -> Path:
@@ -118,7 +137,11 @@ def load_into(db_path: Path, args: argparse.Namespace) -> None:
         files = _source_files(args, sources)
         with duckdb.connect(str(db_path), config=settings.duckdb_config()) as con:
             reports = load(con, files, strict=args.strict)
+            if _is_label_studio(args):
+                path = args.annotations.expanduser().resolve()
+                reports.append(label_studio.load_export(con, path, str(path), strict=args.strict))
             ensure_raw_table(con)
+            label_studio.ensure_raw_table(con)
     for report in reports:
         print(f"tagifai-load: {report.summary()}", flush=True)
     pause_point("loaded")

@@ -121,7 +121,14 @@ def test_spark_kept_repeated_tags_and_order(spark_build: tuple[Path, str]) -> No
 
 def test_export_copies_the_raw_tables_unchanged(real_warehouse: Path, tmp_path: Path) -> None:
     reports = export_raw(real_warehouse, tmp_path / "raw")
-    assert [r.table for r in reports] == ["projects", "tags", "rejected_records", "load_log", "annotations"]
+    assert [r.table for r in reports] == [
+        "projects",
+        "tags",
+        "rejected_records",
+        "load_log",
+        "annotations",
+        "annotation_events",
+    ]
     with duckdb.connect() as con:
         con.execute(f"attach '{real_warehouse}' as duck (read_only)")
         for table in ("projects", "tags"):

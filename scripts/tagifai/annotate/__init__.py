@@ -1,0 +1,1 @@
+"""`tagifai-annotate`: tasks out to Label Studio (export, push) and annotations back (pull)."""

@@ -1,0 +1,58 @@
+"""A real Label Studio on loopback for the round-trip test: installed by the Makefile into its own venv
+when missing, started on a free port with a temporary data folder, stopped at the end of the session."""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+import requests
+
+from support.commands import REPO_ROOT
+from tagifai.annotate import server
+
+START_TIMEOUT_S = 600
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def label_studio(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """(base URL, token file) of a Label Studio started for this session."""
+    if not (server.DEFAULT_VENV / "bin" / "label-studio").is_file():
+        result = subprocess.run(["make", "setup-label-studio"], cwd=REPO_ROOT, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    data_dir = tmp_path_factory.mktemp("label_studio")
+    port = _free_port()
+    log = (data_dir / "server.log").open("w")
+    process = subprocess.Popen(
+        server.command(server.DEFAULT_VENV, data_dir, port, server.DEFAULT_USERNAME),
+        env=server.environment(data_dir),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        assert process.poll() is None, (data_dir / "server.log").read_text()[-3000:]
+        try:
+            if requests.get(f"{url}/health", timeout=5).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        assert time.monotonic() < deadline, "Label Studio did not start in time"
+        time.sleep(1)
+    yield url, data_dir / "token"
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+    log.close()
