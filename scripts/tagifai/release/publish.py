@@ -17,6 +17,7 @@ from tagifai import settings
 from tagifai.pause import pause_point
 from tagifai.release import gates, warehouse
 from tagifai.release.store import (
+    AUTHOR_TAGS_FILE,
     COLUMNS,
     DATA_FILE,
     MANIFEST_FILE,
@@ -137,6 +138,11 @@ def make_release(db_path: Path, root: Path, version: str | None, limits: dict[st
                 str(data), compression="zstd"
             )
             fsync_path(data)
+            author_tags = partial / AUTHOR_TAGS_FILE
+            con.sql("select project_id as id, tags from staging.stg_madewithml__projects order by id").write_parquet(
+                str(author_tags), compression="zstd"
+            )
+            fsync_path(author_tags)
             pause_point("release-parquet-written")
             manifest = {
                 "format": MANIFEST_FORMAT,
@@ -145,7 +151,10 @@ def make_release(db_path: Path, root: Path, version: str | None, limits: dict[st
                 "content_hash": digest,
                 "row_count": n_rows,
                 "tag_counts": warehouse.tag_counts(con),
-                "files": {DATA_FILE: {"sha256": file_sha256(data), "bytes": data.stat().st_size}},
+                "files": {
+                    name: {"sha256": file_sha256(path), "bytes": path.stat().st_size}
+                    for name, path in ((DATA_FILE, data), (AUTHOR_TAGS_FILE, author_tags))
+                },
                 "labeling": _labeling(params),
                 "inputs": warehouse.inputs(con),
                 "code": _code(params),

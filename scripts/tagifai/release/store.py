@@ -29,6 +29,9 @@ from tagifai.errors import TagifaiError
 
 RELEASE_DIR_ENV = "TAGIFAI_RELEASE_DIR"
 DATA_FILE = "labeled_projects.parquet"
+# Every loaded project's tags as its author wrote them, so a diff can show source changes that the
+# labeling rules filter out (e.g. a tag corrected outside the taxonomy).
+AUTHOR_TAGS_FILE = "author_tags.parquet"
 MANIFEST_FILE = "manifest.json"
 MANIFEST_FORMAT = 1
 PARTIAL_PREFIX = ".partial-"
@@ -194,18 +197,24 @@ def find(root: Path, version: str | None) -> Release:
     return Release(version, folder, read_manifest(folder))
 
 
-def verify(release: Release) -> duckdb.DuckDBPyConnection:
-    """Check the release's Parquet against its manifest; return a connection with the rows as view `release`."""
-    data = release.folder / DATA_FILE
-    if not data.is_file() or data.is_symlink():
-        raise ReleaseError(f"{data}: missing; the release is incomplete, do not use it")
-    expected = release.manifest.get("files", {}).get(DATA_FILE, {}).get("sha256")
-    actual = file_sha256(data)
+def verified_file(release: Release, name: str) -> Path:
+    """The release's file `name`, after checking its sha256 against the manifest."""
+    path = release.folder / name
+    if not path.is_file() or path.is_symlink():
+        raise ReleaseError(f"{path}: missing; the release is incomplete, do not use it")
+    expected = release.manifest.get("files", {}).get(name, {}).get("sha256")
+    actual = file_sha256(path)
     if actual != expected:
         raise ReleaseError(
-            f"{data}: sha256 {actual[:12]}... does not match the manifest's {str(expected)[:12]}...; the file "
+            f"{path}: sha256 {actual[:12]}... does not match the manifest's {str(expected)[:12]}...; the file "
             "was changed or truncated, do not use it: release again"
         )
+    return path
+
+
+def verify(release: Release) -> duckdb.DuckDBPyConnection:
+    """Check the release's Parquet against its manifest; return a connection with the rows as view `release`."""
+    data = verified_file(release, DATA_FILE)
     con = duckdb.connect()
     try:
         con.read_parquet(str(data)).create_view("release")
