@@ -12,7 +12,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export TAGIFAI_DUCKDB_PATH ?= $(CURDIR)/warehouse/tagifai.duckdb
 export TAGIFAI_SPARK_DIR ?= $(CURDIR)/warehouse/spark
 
-.PHONY: help setup build test test-fast pytest lint dbt-score docs docs-serve report clean lock setup-spark build-spark test-spark annotations bench
+.PHONY: help setup build test test-fast pytest lint dbt-score docs docs-serve report clean lock setup-spark build-spark test-spark annotations bench release
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,6 +42,11 @@ ifeq ($(strip $(TAGIFAI_ANNOTATIONS)),)
 else
 	$(BIN)/tagifai-build --annotations $(TAGIFAI_ANNOTATIONS)
 endif
+
+# Gates and the release folder: TAGIFAI_RELEASE_DIR, RELEASE_ARGS (e.g. --version 2021-03 --min-tags-kept 20).
+RELEASE_ARGS ?=
+release: $(STAMP)  ## Publish marts.labeled_projects as a gated, immutable release in releases/ (make build first).
+	$(BIN)/tagifai-release release $(RELEASE_ARGS)
 
 annotations: $(STAMP)  ## Write the example annotations file (override with ANNOTATIONS_ARGS="--seed 7 ...").
 	mkdir -p $(dir $(EXAMPLE_ANNOTATIONS))

@@ -52,9 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             result = diff_releases(root, args.before, args.after)
             print(json.dumps(result, indent=2) if args.json else format_diff(result))
         else:
-            db_path = (
-                Path(args.duckdb_path).expanduser().resolve() if args.duckdb_path else settings.duckdb_path()
-            )
+            db_path = Path(args.duckdb_path).expanduser().resolve() if args.duckdb_path else settings.duckdb_path()
             outcome = make_release(db_path, root, args.version, gates.bounds(args))
             print(f"tagifai-release: {outcome.message}")
     except (TagifaiError, duckdb.Error) as exc:

@@ -60,19 +60,19 @@ def build_record(con: duckdb.DuckDBPyConnection, db_path: Path) -> BuildRecord:
     record = BuildRecord(invocation_id=found[0], built_at=found[1])
     rows = con.execute(
         """
-        select node_name, resource_type, status, coalesce(severity, ''), coalesce(failures, 0), message
+        select node_name, resource_type, status, coalesce(failures, 0), message
         from build_log.build_results
         where run_started_at >= cast(? as timestamp)
         order by node_name
         """,
         [record.built_at],
     ).fetchall()
-    for name, resource_type, status, severity, failures, message in rows:
+    for name, resource_type, status, failures, message in rows:
         if resource_type == "test":
             record.tests[status] = record.tests.get(status, 0) + 1
         if status == "warn":
             record.warnings.append({"test": name, "failures": failures})
-        elif status in ("error", "fail") or (status == "runtime error"):
+        elif status in ("error", "fail", "runtime error"):  # a failing warn-severity test is 'warn'
             record.errors.append({"node": name, "status": status, "failures": failures, "message": message})
     return record
 
@@ -125,7 +125,7 @@ def inputs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 
 def metrics(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """What the gates measure: labeled share, tags kept, the worst tag's annotator discrepancy (None: no annotations)."""
+    """What the gates measure: labeled share, tags kept, worst tag's annotator discrepancy (None: not measured)."""
     n_projects = _one(con, "select count(*) from staging.stg_madewithml__projects")[0]
     n_labeled, n_tags = _one(
         con, "select count(distinct id), count(distinct tag) from marts.labeled_projects, unnest(tags) as t(tag)"
