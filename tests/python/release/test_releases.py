@@ -18,7 +18,7 @@ from support.commands import BIN, run_dbt, run_loader
 from tagifai.dataset import load, manifest, versions
 from tagifai.pause import PAUSE_ENV
 from tagifai.release.publish import RELEASE_STAGES
-from tagifai.release.store import AUTHOR_TAGS_FILE, DATA_FILE, ReleaseError
+from tagifai.release.store import AUTHOR_TAGS_FILE, DATA_FILE, ReleaseError, content_hash
 
 pytestmark = pytest.mark.dbt
 
@@ -300,3 +300,191 @@ def test_a_release_dir_with_quotes_works(real_warehouse: Path, tmp_path: Path) -
     assert release(real_warehouse, root, "--version", "q").returncode == 0
     assert AUTHOR_TAGS_FILE in manifest("q", root)["files"]
     assert Counter(tag for tags in load("q", root).tags for tag in tags) == Counter(manifest("q", root)["tag_counts"])
+
+
+def _diff_analysis(releases_root: Path, before: str, after: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """The rows of analyses/release_diff.sql for (before, after), compiled by dbt and run on DuckDB."""
+    monkeypatch.setenv("TAGIFAI_RELEASE_DIR", str(releases_root))
+    db_path = tmp_path / "compile" / "tagifai.duckdb"
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    run_dbt(db_path, "compile", "--select", "release_diff", "--vars", json.dumps({"before": before, "after": after}))
+    compiled = db_path.parent / "dbt_target" / "compiled" / "tagifai" / "analyses" / "release_diff.sql"
+    with duckdb.connect() as con:
+        relation = con.sql(compiled.read_text())
+        columns = relation.columns
+        return [dict(zip(columns, row, strict=True)) for row in relation.fetchall()]
+
+
+def _cli_diff(releases_root: Path, before: str, after: str) -> dict:
+    result = subprocess.run(
+        [str(BIN / "tagifai-release"), "--release-dir", str(releases_root), "diff", before, after, "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def _as_cli_diff(rows: list[dict], before: str, after: str) -> dict:
+    """The analysis' rows in the shape of `tagifai-release diff --json`."""
+
+    def ids(change: str) -> list[int]:
+        return [row["project_id"] for row in rows if row["change"] == change]
+
+    return {
+        "before": before,
+        "after": after,
+        "projects_added": ids("project_added"),
+        "projects_removed": ids("project_removed"),
+        "tags_changed": [
+            {"id": row["project_id"], "before": row["before_tags"], "after": row["after_tags"]}
+            for row in rows
+            if row["change"] == "tags_changed"
+        ],
+        "text_changed": ids("text_changed"),
+        "created_on_changed": ids("created_on_changed"),
+        "author_tags_changed": [
+            {
+                "id": row["project_id"],
+                "removed": row["tags_removed"],
+                "added": row["tags_added"],
+                "labels_changed": row["labels_changed"],
+            }
+            for row in rows
+            if row["change"] == "author_tags_changed"
+        ],
+        "tags_added": [row["tag"] for row in rows if row["change"] == "tag_added"],
+        "tags_dropped": [row["tag"] for row in rows if row["change"] == "tag_dropped"],
+        "tag_count_deltas": {
+            row["tag"]: row["count_delta"]
+            for row in sorted(rows, key=lambda row: row["tag"] or "")
+            if row["change"] in ("tag_added", "tag_dropped", "tag_count_changed")
+        },
+    }
+
+
+def _edited_release(source: Path, root: Path, version: str) -> None:
+    """A valid release `version` under `root`: release `source` with projects removed, added and relabeled,
+    a tag dropped and a new one, text and author tags changed; its manifest rewritten to match."""
+    folder = root / version
+    shutil.copytree(source, folder)
+    data, authored = folder / DATA_FILE, folder / AUTHOR_TAGS_FILE
+    with duckdb.connect() as con:
+        con.read_parquet(str(data)).create_view("r")
+        con.read_parquet(str(authored)).create_view("a")
+        edited = con.sql(
+            """
+            select id, title, description,
+                case when id = (select max(id) from r) then text || ' (edited)' else text end as text,
+                case
+                    when list_contains(tags, 'natural-language-processing')
+                        then list_filter(tags, lambda t: t <> 'natural-language-processing') || ['brand-new']
+                    when id = (select max(id) from r) then list_reverse(tags)
+                    else tags
+                end as tags,
+                created_on
+            from r
+            where id not in (select id from r order by id limit 3)
+            union all
+            select id + 1000000, title, description, text, tags, created_on from r where id = (select max(id) from r)
+            """
+        )
+        edited = edited.filter("len(tags) > 0").order("id")
+        edited.write_parquet(str(tmp := folder / "edited.parquet"))
+        con.sql(
+            "select id, case when id % 7 = 0 then tags || ['extra'] else tags end as tags from a order by id"
+        ).write_parquet(str(tmp_authored := folder / "edited_authored.parquet"))
+        os.replace(tmp, data)
+        os.replace(tmp_authored, authored)
+        con.read_parquet(str(data)).create_view("n")
+        digest, n_rows = content_hash(con, "n")
+        counts = dict(con.sql("select tag, count(*) from n, unnest(tags) as t(tag) group by tag").fetchall())
+    meta = json.loads((folder / "manifest.json").read_text())
+    meta.update(version=version, content_hash=digest, row_count=n_rows, tag_counts=counts)
+    for name in (DATA_FILE, AUTHOR_TAGS_FILE):
+        meta["files"][name]["sha256"] = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+    (folder / "manifest.json").write_text(json.dumps(meta))
+
+
+def test_the_release_diff_analysis_equals_the_cli(
+    releases_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    root = tmp_path / "releases"
+    for version in ("2021-03", "2021-05"):
+        shutil.copytree(releases_dir / version, root / version)
+    _edited_release(releases_dir / "2021-03", root, "edited")
+    pairs = [("2021-03", "2021-05"), ("2021-03", "edited"), ("edited", "2021-03")]
+    for before, after in pairs:
+        cli = _cli_diff(root, before, after)
+        assert _as_cli_diff(_diff_analysis(root, before, after, monkeypatch, tmp_path), before, after) == cli
+    # The 2021-03 -> 2021-05 diff is the 4 source corrections and created_on; the edited release
+    # exercises every other kind of change.
+    real = _cli_diff(root, "2021-03", "2021-05")
+    assert len(real["author_tags_changed"]) == 4 and real["tags_changed"] == []
+    edited = _cli_diff(root, "2021-03", "edited")
+    assert all(edited[key] for key in ("projects_added", "projects_removed", "tags_changed", "text_changed"))
+    assert edited["tags_added"] == ["brand-new"] and edited["tags_dropped"] == ["natural-language-processing"]
+    assert edited["author_tags_changed"] and edited["tag_count_deltas"]
+
+
+@pytest.mark.parametrize("version", ["../2021-03", "a'b", "x/../y"])
+def test_the_release_diff_analysis_refuses_a_hostile_version(tmp_path: Path, version: str) -> None:
+    db_path = tmp_path / "tagifai.duckdb"
+    result = run_dbt(
+        db_path, "compile", "--select", "release_diff", "--vars", json.dumps({"before": version}), check=False
+    )
+    assert result.returncode != 0
+    assert "var 'before' must be text matching" in result.stdout
+
+
+def test_dataset_releases_lists_the_release_folder_when_queried(
+    releases_dir: Path, real_warehouse: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    root = tmp_path / "releases"  # not there yet: the build must pass and the mart be empty
+    monkeypatch.setenv("TAGIFAI_RELEASE_DIR", str(root))
+    db_path = copy_db(real_warehouse, tmp_path / "wh")
+    result = run_dbt(db_path, "build", "--select", "stg_releases__manifests+")
+    assert "WARN=0 ERROR=0" in result.stdout
+
+    def listed() -> list[tuple]:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            return con.execute(
+                """
+                select release_version, release_number, previous_version, is_latest, content_hash, row_count,
+                    tag_count, min_tag_freq, excluded_tags_hash, git_commit, build_invocation_id,
+                    n_tests_failed, warned_tests, n_gates, n_gates_passed
+                from marts.dataset_releases order by release_number
+                """
+            ).fetchall()
+
+    assert listed() == []
+    for version in ("2021-03", "2021-05"):
+        shutil.copytree(releases_dir / version, root / version)
+    # What `tagifai-release list` skips, the mart skips: an interrupted release and a broken manifest.
+    shutil.copytree(releases_dir / "2021-03", root / ".partial-x-1")
+    (root / "broken").mkdir()
+    (root / "broken" / "manifest.json").write_text("{not json")
+    expected = []
+    for number, version in enumerate(versions(root), start=1):
+        meta = manifest(version, root)
+        expected.append(
+            (
+                version,
+                number,
+                None if number == 1 else expected[-1][0],
+                number == 2,
+                meta["content_hash"],
+                meta["row_count"],
+                len(meta["tag_counts"]),
+                meta["labeling"]["min_tag_freq"],
+                meta["labeling"]["excluded_tags_hash"],
+                meta["code"]["git_commit"],
+                meta["build"]["invocation_id"],
+                meta["build"]["tests"].get("fail", 0) + meta["build"]["tests"].get("error", 0),
+                [warning["test"] for warning in meta["build"]["warnings"]],
+                len(meta["gates"]["results"]),
+                sum(result["passed"] for result in meta["gates"]["results"]),
+            )
+        )
+    assert versions(root) == ["2021-03", "2021-05"]
+    assert listed() == expected
