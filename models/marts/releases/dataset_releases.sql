@@ -11,50 +11,51 @@ ordered as (
     select
         *,
         row_number() over (order by released_at asc, release_version asc) as release_number,
-        count(*) over () as n_releases
+        lag(release_version) over (order by released_at asc, release_version asc) as previous_version,
+        row_number() over (order by released_at desc, release_version desc) = 1 as is_latest
     from manifests
 ),
 
 final as (
     select
-        release_version,
-        release_number,
-        lag(release_version) over (order by release_number asc) as previous_version,
-        release_number = n_releases as is_latest,
-        released_at,
-        content_hash,
-        row_count,
-        tag_count,
-        min_tag_freq,
-        resolve_aliases,
-        expand_parents,
-        max_parent_depth,
-        excluded_tags,
-        excluded_tags_hash,
-        labeling_functions_version,
-        git_commit,
-        git_dirty,
-        dbt_version,
-        duckdb_version,
-        tagifai_version,
-        build_invocation_id,
-        built_at,
-        load_ids,
-        n_tests_passed,
-        n_tests_warned,
-        n_tests_failed,
-        warned_tests,
-        cast(len(gate_results) as integer) as n_gates,
-        cast(len(list_filter(gate_results, lambda result: result.passed)) as integer) as n_gates_passed,
+        ordered.release_version,
+        ordered.release_number,
+        ordered.previous_version,
+        ordered.is_latest,
+        ordered.released_at,
+        ordered.content_hash,
+        ordered.row_count,
+        ordered.tag_count,
+        ordered.min_tag_freq,
+        ordered.resolve_aliases,
+        ordered.expand_parents,
+        ordered.max_parent_depth,
+        ordered.excluded_tags,
+        ordered.excluded_tags_hash,
+        ordered.labeling_functions_version,
+        ordered.git_commit,
+        ordered.git_dirty,
+        ordered.dbt_version,
+        ordered.duckdb_version,
+        ordered.tagifai_version,
+        ordered.build_invocation_id,
+        ordered.built_at,
+        ordered.load_ids,
+        ordered.n_tests_passed,
+        ordered.n_tests_warned,
+        ordered.n_tests_failed,
+        ordered.warned_tests,
+        ordered.release_path,
+        cast(len(ordered.gate_results) as integer) as n_gates,
+        cast(len(list_filter(ordered.gate_results, lambda result: result.passed)) as integer) as n_gates_passed,
         array_to_string(
             list_transform(
-                gate_results,
+                ordered.gate_results,
                 lambda result: result.gate || (case when result.passed then ' passed' else ' failed' end)
                 || ' (' || coalesce(result.detail, '') || ')'
             ),
             '; '
-        ) as gate_summary,
-        release_path
+        ) as gate_summary
     from ordered
 )
 

@@ -38,7 +38,7 @@ final as (
         try_cast(left(manifest ->> '$.released_at', 19) as timestamp) as released_at,
         manifest ->> '$.content_hash' as content_hash,
         try_cast(manifest ->> '$.row_count' as bigint) as row_count,
-        cast(coalesce(len(json_keys(manifest -> '$.tag_counts')), 0) as bigint) as tag_count,
+        coalesce(len(json_keys(manifest -> '$.tag_counts')), 0) as tag_count,
         try_cast(manifest ->> '$.labeling.min_tag_freq' as integer) as min_tag_freq,
         try_cast(manifest ->> '$.labeling.resolve_aliases' as boolean) as resolve_aliases,
         try_cast(manifest ->> '$.labeling.expand_parents' as boolean) as expand_parents,
@@ -54,12 +54,10 @@ final as (
         manifest ->> '$.build.invocation_id' as build_invocation_id,
         try_cast(manifest ->> '$.build.built_at' as timestamp) as built_at,
         manifest ->> '$.build.load_ids[*]' as load_ids,
-        cast(coalesce(try_cast(manifest ->> '$.build.tests.pass' as bigint), 0) as bigint) as n_tests_passed,
-        cast(coalesce(try_cast(manifest ->> '$.build.tests.warn' as bigint), 0) as bigint) as n_tests_warned,
-        cast(
-            coalesce(try_cast(manifest ->> '$.build.tests.fail' as bigint), 0)
-            + coalesce(try_cast(manifest ->> '$.build.tests.error' as bigint), 0) as bigint
-        ) as n_tests_failed,
+        coalesce(try_cast(manifest ->> '$.build.tests.pass' as bigint), 0) as n_tests_passed,
+        coalesce(try_cast(manifest ->> '$.build.tests.warn' as bigint), 0) as n_tests_warned,
+        coalesce(try_cast(manifest ->> '$.build.tests.fail' as bigint), 0)
+        + coalesce(try_cast(manifest ->> '$.build.tests.error' as bigint), 0) as n_tests_failed,
         manifest ->> '$.build.warnings[*].test' as warned_tests,
         from_json(
             manifest -> '$.gates.results', '[{"gate": "VARCHAR", "passed": "BOOLEAN", "detail": "VARCHAR"}]'
