@@ -14,7 +14,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 WAREHOUSE := $(or $(TAGIFAI_DUCKDB_PATH),warehouse/tagifai.duckdb)
 export TAGIFAI_SPARK_DIR ?= $(CURDIR)/warehouse/spark
 
-.PHONY: help setup demo test-prerequisites build test test-fast pytest lint dbt-score docs docs-serve report clean lock setup-spark build-spark test-spark annotations bench setup-label-studio label-studio
+.PHONY: help setup demo test-prerequisites build test test-fast pytest lint dbt-score docs docs-serve report clean lock setup-spark build-spark test-spark annotations bench setup-label-studio label-studio release
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -85,6 +85,11 @@ demo: build  ## make build, then example annotations (marked as examples) genera
 	$(BIN)/tagifai-generate-annotations --duckdb-path $(WAREHOUSE) --output $(EXAMPLE_ANNOTATIONS)
 	$(BIN)/tagifai-build --only example_annotations --example-annotations $(EXAMPLE_ANNOTATIONS) \
 		$(if $(strip $(VARS)),-- --vars '$(VARS)')
+
+# Gates and the release folder: TAGIFAI_RELEASE_DIR, RELEASE_ARGS (e.g. --version 2021-03 --min-tags-kept 20).
+RELEASE_ARGS ?=
+release: $(STAMP)  ## Publish marts.labeled_projects as a gated, immutable release in releases/ (make build first).
+	$(BIN)/tagifai-release release $(RELEASE_ARGS)
 
 annotations: $(STAMP)  ## Write the example annotations file from the warehouse (ANNOTATIONS_ARGS="--seed 7 ...").
 	mkdir -p $(dir $(EXAMPLE_ANNOTATIONS))

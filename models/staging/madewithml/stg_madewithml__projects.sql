@@ -10,6 +10,7 @@ final as (
         tags,
         _source_uri as source_uri,
         _source_position as source_position,
+        _load_id as load_id,
         _loaded_at as loaded_at,
         cast(created_on as timestamp) as created_at,
         -- Built exactly as the lesson does (no trimming): the classifier's input text.

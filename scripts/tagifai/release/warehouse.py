@@ -1,0 +1,156 @@
+"""What a release reads from the warehouse: the dataset, the build that made it, its parameters and inputs.
+
+The build is found through build_log.build_results (written by dbt's on-run-end hook record_build_results):
+the latest invocation in which model.tagifai.labeled_projects succeeded. Its parameters are its row of
+marts.build_parameters. Every test run since then (that build's, and any later `dbt test`) counts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from tagifai.release.store import ReleaseError, file_sha256
+
+LABELED_PROJECTS = "model.tagifai.labeled_projects"
+
+
+@dataclass
+class BuildRecord:
+    invocation_id: str
+    built_at: str
+    tests: dict[str, int] = field(default_factory=dict)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> tuple | None:
+    """The first row of `sql`, or None; reads the whole result (DuckDB wants a result finished before the next)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    sql = "select count(*) from information_schema.tables where table_schema = ? and table_name = ?"
+    return bool(_one(con, sql, [schema, name])[0])
+
+
+def build_record(con: duckdb.DuckDBPyConnection, db_path: Path) -> BuildRecord:
+    """The build that made marts.labeled_projects, and the results of every test run since it."""
+    if not _has_table(con, "build_log", "build_results"):
+        raise ReleaseError(f"{db_path}: no dbt build recorded (build_log.build_results); run `make build` first")
+    found = _one(
+        con,
+        """
+        select invocation_id, cast(max(run_started_at) as varchar)
+        from build_log.build_results
+        where unique_id = ? and status = 'success'
+        group by invocation_id
+        order by max(run_started_at) desc
+        limit 1
+        """,
+        [LABELED_PROJECTS],
+    )
+    if found is None:
+        raise ReleaseError(f"{db_path}: no recorded build built marts.labeled_projects; run `make build` first")
+    record = BuildRecord(invocation_id=found[0], built_at=found[1])
+    rows = con.execute(
+        """
+        select node_name, resource_type, status, coalesce(failures, 0), message
+        from build_log.build_results
+        where run_started_at >= cast(? as timestamp)
+        order by node_name
+        """,
+        [record.built_at],
+    ).fetchall()
+    for name, resource_type, status, failures, message in rows:
+        if resource_type == "test":
+            record.tests[status] = record.tests.get(status, 0) + 1
+        if status == "warn":
+            record.warnings.append({"test": name, "failures": failures})
+        elif status in ("error", "fail", "runtime error"):  # a failing warn-severity test is 'warn'
+            record.errors.append({"node": name, "status": status, "failures": failures, "message": message})
+    return record
+
+
+def build_parameters(con: duckdb.DuckDBPyConnection, db_path: Path, invocation_id: str) -> dict[str, Any]:
+    """The parameters that build recorded in marts.build_parameters."""
+    if not _has_table(con, "marts", "build_parameters"):
+        raise ReleaseError(f"{db_path}: marts.build_parameters is missing; run `make build` first")
+    relation = con.execute("select * from marts.build_parameters where invocation_id = ?", [invocation_id])
+    columns = [column[0] for column in relation.description]
+    rows = relation.fetchall()
+    row = rows[0] if rows else None
+    if row is None:
+        raise ReleaseError(
+            f"{db_path}: marts.build_parameters has no row for build {invocation_id}, which made "
+            "labeled_projects; build build_parameters with it (make build does)"
+        )
+    params = dict(zip(columns, row, strict=True))
+    params["vars"] = json.loads(params.pop("vars_json"))
+    params["built_at"] = str(params["built_at"])
+    return params
+
+
+def inputs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The files the current rows came from: (source, uri, load id), with each local file's sha256 now."""
+    rows = con.execute(
+        """
+        select 'projects' as source_name, source_uri, load_id, count(*) as n_rows
+        from staging.stg_madewithml__projects group by all
+        union all
+        select 'tags', source_uri, load_id, count(*) from staging.stg_madewithml__tags group by all
+        order by all
+        """
+    ).fetchall()
+    found = []
+    for source_name, uri, load_id, n_rows in rows:
+        path = Path(uri)
+        local = "://" not in uri and path.is_file()
+        found.append(
+            {
+                "source": source_name,
+                "uri": uri,
+                "load_id": load_id,
+                "n_rows": n_rows,
+                # Hashed when the release is made: the loader does not record a file's hash.
+                "sha256": file_sha256(path) if local else None,
+            }
+        )
+    return found
+
+
+def metrics(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """What the gates measure: labeled share, tags kept, worst tag's annotator discrepancy (None: not measured)."""
+    n_projects = _one(con, "select count(*) from staging.stg_madewithml__projects")[0]
+    n_labeled, n_tags = _one(
+        con, "select count(distinct id), count(distinct tag) from marts.labeled_projects, unnest(tags) as t(tag)"
+    )
+    discrepancy = None
+    if _has_table(con, "marts", "annotator_agreement"):
+        row = _one(
+            con,
+            """
+            select max(discrepancy_rate) from marts.annotator_agreement
+            where comparison = 'all annotators' and tag <> 'all tags'
+            """,
+        )
+        discrepancy = None if row is None else row[0]
+    return {
+        "n_projects": n_projects,
+        "n_labeled_projects": n_labeled,
+        "labeled_share": n_labeled / n_projects if n_projects else 0.0,
+        "n_tags_kept": n_tags,
+        "annotator_discrepancy": discrepancy,
+    }
+
+
+def tag_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    rows = con.execute(
+        "select tag, count(*) from marts.labeled_projects, unnest(tags) as t(tag) group by tag order by tag"
+    ).fetchall()
+    return dict(rows)
