@@ -12,7 +12,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export TAGIFAI_DUCKDB_PATH ?= $(CURDIR)/warehouse/tagifai.duckdb
 export TAGIFAI_SPARK_DIR ?= $(CURDIR)/warehouse/spark
 
-.PHONY: help setup build test test-fast pytest lint dbt-score docs docs-serve report clean lock setup-spark build-spark test-spark annotations bench
+.PHONY: help setup build test test-fast pytest lint dbt-score docs docs-serve report clean lock setup-spark build-spark test-spark annotations bench orchestrate
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -93,6 +93,10 @@ BENCH_SIZES ?= 2k,200k,2M,20M
 BENCH_ARGS ?=
 bench: $(STAMP)  ## Benchmark loader, dbt build, pandas and a DuckDB baseline (BENCH_SIZES=2k,200k,...).
 	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) $(BENCH_ARGS)
+
+orchestrate: $(STAMP)  ## Dagster UI and daemon on http://127.0.0.1:3000 (DAGSTER_HOME beside the warehouse; Ctrl-C stops).
+	mkdir -p $(dir $(TAGIFAI_DUCKDB_PATH))
+	exec $(BIN)/tagifai-orchestrate --port $(or $(DAGSTER_PORT),3000)
 
 lock:  ## Re-pin requirements/base.txt from pyproject.toml in a scratch venv.
 	rm -rf /tmp/tagifai-lock && $(PYTHON) -m venv /tmp/tagifai-lock
