@@ -7,6 +7,8 @@ a failed run publishes nothing.
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,9 +19,11 @@ from dagster import (
     AssetKey,
     AssetSpec,
     DataVersion,
+    Failure,
     MaterializeResult,
     ObserveResult,
     RunsFilter,
+    asset,
     multi_asset,
     observable_source_asset,
 )
@@ -62,6 +66,8 @@ def _observe_file(name: str) -> Any:
 
 projects_file = _observe_file("projects")
 tags_file = _observe_file("tags")
+# What the load reads: the two files, and the annotations pulled from Label Studio when it is configured.
+SOURCE_KEYS = [projects_file.key, tags_file.key, AssetKey(["label_studio", "annotations_export"])]
 
 
 @contextmanager
@@ -102,8 +108,9 @@ def load(context: AssetExecutionContext) -> Iterator[MaterializeResult]:
     argv = ["--duckdb-path", str(staged)]
     if config.data_dir is not None:
         argv += ["--data-dir", str(config.data_dir)]
-    if config.annotations is not None and config.annotations.is_file():
-        argv += ["--annotations", str(config.annotations)]
+    annotations = config.annotations_to_load()
+    if annotations is not None:
+        argv += ["--annotations", str(annotations)]
     reports = {report.source_name: report for report in load_into(staged, load_parser("load").parse_args(argv))}
     for key in RAW_KEYS:
         report = reports.get(key.path[-1])
@@ -160,3 +167,79 @@ def asset_key_of_model(name: str) -> AssetKey:
 
 def published_path() -> Path:
     return WorkflowConfig.from_env().warehouse
+
+
+def _command(context: AssetExecutionContext, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run one of tagifai's commands as a user would, log its output, fail the step with its error line."""
+    command = [str(Path(sys.executable).parent / args[0]), *args[1:]]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    for line in result.stdout.splitlines():
+        context.log.info(line)
+    if result.returncode != 0:
+        message = (result.stderr.strip().splitlines() or [f"{args[0]} exited with {result.returncode}"])[-1]
+        raise Failure(description=message, metadata={"command": " ".join(args), "stderr": result.stderr[-4000:]})
+    return result
+
+
+LABELED_PROJECTS = AssetKey(["marts", "labeled_projects"])
+
+
+@asset(
+    name="dataset_release",
+    group_name="release",
+    deps=[LABELED_PROJECTS, AssetKey(["marts", "annotator_agreement"])],
+    description="`tagifai-release release`: an immutable, gated release of marts.labeled_projects.",
+)
+def dataset_release(context: AssetExecutionContext) -> MaterializeResult:
+    config = WorkflowConfig.from_env()
+    result = _command(context, "tagifai-release", "release", "--duckdb-path", str(config.warehouse))
+    from tagifai.dataset import manifest
+
+    latest = manifest()
+    return MaterializeResult(
+        metadata={
+            "version": latest["version"],
+            "content_hash": latest["content_hash"],
+            "rows": latest["row_count"],
+            "output": result.stdout.strip()[-2000:],
+        }
+    )
+
+
+def _label_studio_spec(key: str, deps: list[AssetKey], description: str) -> AssetSpec:
+    return AssetSpec(
+        AssetKey(["label_studio", key]), group_name="label_studio", deps=deps, description=description, skippable=True
+    )
+
+
+@multi_asset(
+    name="label_studio_pull",
+    specs=[_label_studio_spec("annotations_export", [], "The Label Studio project's annotations, pulled to a file.")],
+)
+def label_studio_pull(context: AssetExecutionContext) -> Iterator[MaterializeResult]:
+    config = WorkflowConfig.from_env()
+    if config.label_studio_url is None:
+        context.log.info("no Label Studio configured ($LABEL_STUDIO_URL is not set): nothing to pull")
+        return
+    export = config.label_studio_export
+    _command(context, "tagifai-annotate", "pull", "--output", str(export))
+    yield MaterializeResult(asset_key=AssetKey(["label_studio", "annotations_export"]), metadata={"path": str(export)})
+
+
+@multi_asset(
+    name="label_studio_push",
+    specs=[
+        _label_studio_spec(
+            "tasks",
+            [AssetKey(["marts", "tag_suggestions"]), AssetKey(["marts", "label_disagreements"]), LABELED_PROJECTS],
+            "Tasks for new projects, tag suggestions and disagreements, pushed to Label Studio.",
+        )
+    ],
+)
+def label_studio_push(context: AssetExecutionContext) -> Iterator[MaterializeResult]:
+    config = WorkflowConfig.from_env()
+    if config.label_studio_url is None:
+        context.log.info("no Label Studio configured ($LABEL_STUDIO_URL is not set): nothing to push")
+        return
+    result = _command(context, "tagifai-annotate", "push", "--duckdb-path", str(config.warehouse))
+    yield MaterializeResult(asset_key=AssetKey(["label_studio", "tasks"]), metadata={"output": result.stdout[-2000:]})

@@ -49,6 +49,19 @@ class WorkflowConfig:
             label_studio_url=os.environ.get(LABEL_STUDIO_URL_ENV, "").strip() or None,
         )
 
+    @property
+    def label_studio_export(self) -> Path:
+        """Where the Label Studio pull writes the export that the next load reads."""
+        return self.warehouse.parent / "label_studio" / "export.json"
+
+    def annotations_to_load(self) -> Path | None:
+        """The Label Studio export when a server is configured and it was pulled, else $TAGIFAI_ANNOTATIONS."""
+        if self.label_studio_url is not None and self.label_studio_export.is_file():
+            return self.label_studio_export
+        if self.annotations is not None and self.annotations.is_file():
+            return self.annotations
+        return None
+
     def source_files(self) -> dict[str, Path]:
         """The local source files the sensor watches (none when the build reads the public URLs)."""
         if self.data_dir is None:

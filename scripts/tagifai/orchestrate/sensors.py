@@ -79,7 +79,7 @@ def source_files_sensor(job: Job) -> object:
         job=job,
         minimum_interval_seconds=60,
         default_status=DefaultSensorStatus.RUNNING,
-        description="Starts a load and build when the sha256 of projects.json, tags.json or the annotations file changes.",
+        description="Starts a load and build when the sha256 of projects.json, tags.json or the annotations changes.",
     )
     def source_files_changed(context: SensorEvaluationContext) -> SensorResult | SkipReason:
         config = WorkflowConfig.from_env()
@@ -108,7 +108,7 @@ def ready_to_annotate_sensor(job: Job) -> object:
         job=job,
         minimum_interval_seconds=300,
         default_status=DefaultSensorStatus.RUNNING,
-        description="Pushes tasks to Label Studio once at least $TAGIFAI_ANNOTATE_MIN_PROJECTS projects await annotation.",
+        description="Pushes tasks to Label Studio once $TAGIFAI_ANNOTATE_MIN_PROJECTS projects await annotation.",
     )
     def ready_to_annotate(context: SensorEvaluationContext) -> RunRequest | SkipReason:
         config = WorkflowConfig.from_env()

@@ -8,6 +8,7 @@ the SIGINT that `dagster dev` handles, then waits for the whole group and kills 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -41,26 +42,48 @@ def prepare_home(home: Path) -> Path:
     return home
 
 
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+def live_members(pgid: int) -> list[int]:
+    """The processes of group `pgid` that still run (zombies, which only wait to be reaped, left out)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        state, group = fields[0], int(fields[2])
+        if group == pgid and state != "Z":
+            members.append(int(stat.parent.name))
+    return members
 
 
-def stop_group(process: subprocess.Popen[bytes], grace: float = STOP_GRACE_SECONDS) -> None:
-    """SIGINT to `dagster dev`'s process group, then SIGKILL to whatever is left after `grace` seconds."""
-    pgid = process.pid
-    if _group_alive(pgid):
-        os.killpg(pgid, signal.SIGINT)
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and _group_alive(pgid):
-        process.poll()
+def _signal_group(pgid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signum)
+
+
+def supervise(process: subprocess.Popen[bytes], grace: float = STOP_GRACE_SECONDS) -> int:
+    """Wait for `dagster dev`; on SIGTERM or SIGINT pass SIGINT to its group, SIGKILL what outlives `grace`.
+
+    The handler only records the signal: waiting inside it would race the main loop for the child.
+    """
+    stop_at: list[float] = []
+
+    def _stop(signum: int, _frame: FrameType | None) -> None:
+        if not stop_at:
+            print(f"tagifai-orchestrate: {signal.Signals(signum).name}: stopping Dagster", flush=True)
+            stop_at.append(time.monotonic() + grace)
+            _signal_group(process.pid, signal.SIGINT)
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    while process.poll() is None or live_members(process.pid):
+        if stop_at and time.monotonic() > stop_at[0]:
+            _signal_group(process.pid, signal.SIGKILL)
+        elif process.returncode is not None and not stop_at:
+            # dagster dev ended by itself: its children follow within the grace period, or are killed.
+            stop_at.append(time.monotonic() + grace)
         time.sleep(0.2)
-    if _group_alive(pgid):
-        os.killpg(pgid, signal.SIGKILL)
-    process.wait()
+    return process.returncode or 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,16 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     command = [dagster, "dev", "--host", "127.0.0.1", "--port", str(args.port)]
     print(f"tagifai-orchestrate: Dagster UI on http://127.0.0.1:{args.port} (DAGSTER_HOME={home})", flush=True)
     process = subprocess.Popen(command, cwd=settings.PROJECT_ROOT, env=env, start_new_session=True)
-
-    def _stop(signum: int, _frame: FrameType | None) -> None:
-        print(f"tagifai-orchestrate: {signal.Signals(signum).name}: stopping Dagster", flush=True)
-        stop_group(process)
-        sys.exit(0)
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-    code = process.wait()
-    stop_group(process, grace=5)
+    code = supervise(process)
+    print("tagifai-orchestrate: stopped", flush=True)
     return code
 
 
