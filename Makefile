@@ -14,7 +14,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 WAREHOUSE := $(or $(TAGIFAI_DUCKDB_PATH),warehouse/tagifai.duckdb)
 export TAGIFAI_SPARK_DIR ?= $(CURDIR)/warehouse/spark
 
-.PHONY: help setup demo test-prerequisites build test test-fast pytest lint dbt-score docs docs-serve report clean lock setup-spark build-spark test-spark annotations bench setup-label-studio label-studio release
+.PHONY: help setup demo test-prerequisites build test test-fast pytest lint dbt-score docs docs-serve report clean lock setup-spark build-spark test-spark annotations bench setup-label-studio label-studio release orchestrate
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -50,6 +50,13 @@ $(SPARK_STAMP): $(STAMP) requirements/spark.txt
 	@echo "setup: installing the spark target's packages (requirements/spark.txt)"
 	$(PIP_INSTALL) -r requirements/base.txt -r requirements/spark.txt
 	touch $(SPARK_STAMP)
+
+# Dagster for the workflow (make orchestrate and its tests): the three packages pinned together.
+ORCH_STAMP := $(VENV)/.installed-orchestrate
+$(ORCH_STAMP): $(STAMP) requirements/orchestrate.txt
+	@echo "setup: installing Dagster (requirements/orchestrate.txt)"
+	$(PIP_INSTALL) -r requirements/base.txt -r requirements/orchestrate.txt
+	touch $(ORCH_STAMP)
 
 setup: $(STAMP)  ## Create .venv with the pinned packages of the DuckDB pipeline (make build).
 
@@ -121,12 +128,12 @@ build-spark: $(SPARK_STAMP)  ## Load, export raw.* to Parquet, dbt build on a lo
 test-spark: $(TEST_STAMP) $(SPARK_STAMP) test-prerequisites  ## Only the Spark tests: build and test on Spark, parity with DuckDB (part of make test).
 	$(BIN)/pytest -m spark
 
-test: test-prerequisites $(TEST_STAMP) $(SPARK_STAMP) lint pytest dbt-score  ## Every test: ruff, sqlfluff, pytest (incl. dbt build on real data), dbt-score.
+test: test-prerequisites $(TEST_STAMP) $(SPARK_STAMP) $(ORCH_STAMP) lint pytest dbt-score  ## Every test: ruff, sqlfluff, pytest (incl. dbt build on real data), dbt-score.
 
-pytest: $(TEST_STAMP) $(SPARK_STAMP) $(LS_STAMP) test-prerequisites  ## Python tests, including dbt builds on the real and generated data and a real Label Studio.
+pytest: $(TEST_STAMP) $(SPARK_STAMP) $(LS_STAMP) $(ORCH_STAMP) test-prerequisites  ## Python tests, including dbt builds on the real and generated data and a real Label Studio.
 	$(BIN)/pytest
 
-test-fast: $(TEST_STAMP)  ## The quick subset: loader, tooling and unit-level tests, no dbt build, no Spark (under a minute).
+test-fast: $(TEST_STAMP) $(ORCH_STAMP)  ## The quick subset: loader, tooling and unit-level tests, no dbt build, no Spark (under a minute).
 	$(BIN)/pytest -m "not dbt and not spark"
 
 lint: $(TEST_STAMP)  ## ruff on Python, sqlfluff (dbt templater) on models/, macros/, tests/, snapshots/.
@@ -156,6 +163,10 @@ BENCH_SIZES ?= 2k,200k,2M,20M
 BENCH_ARGS ?=
 bench: $(REPORT_STAMP)  ## Benchmark loader, dbt build, pandas and a DuckDB baseline (BENCH_SIZES=2k,200k,...).
 	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) $(BENCH_ARGS)
+
+orchestrate: $(ORCH_STAMP)  ## Dagster UI and daemon on http://127.0.0.1:3000 (DAGSTER_HOME beside the warehouse; Ctrl-C stops).
+	mkdir -p $(dir $(WAREHOUSE))
+	exec $(BIN)/tagifai-orchestrate --port $(or $(DAGSTER_PORT),3000)
 
 lock:  ## Re-pin requirements/base.txt (the pipeline) and test.txt (the test tools) in a scratch venv.
 	rm -rf /tmp/tagifai-lock && $(PYTHON) -m venv /tmp/tagifai-lock

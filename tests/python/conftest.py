@@ -67,7 +67,7 @@ def query(real_warehouse: Path):  # noqa: ANN201
         con.close()
 
 
-AREAS = ("loading", "dbt", "spark", "tooling", "labelstudio", "release")
+AREAS = ("loading", "dbt", "spark", "tooling", "labelstudio", "release", "orchestrate")
 # Fixtures that build a warehouse with dbt: a test using one runs dbt, whatever its folder.
 DBT_FIXTURES = {"real_warehouse", "query"}
 

@@ -14,7 +14,7 @@ from tagifai.errors import TagifaiError
 from tagifai.ingest import label_studio
 from tagifai.ingest.annotations import ANNOTATIONS, EXAMPLE_ANNOTATIONS, ensure_raw_table
 from tagifai.ingest.fetch import Sources
-from tagifai.ingest.load import SourceFile, load
+from tagifai.ingest.load import LoadReport, SourceFile, load
 from tagifai.ingest.records import SPECS
 from tagifai.pause import pause_point
 
@@ -131,8 +131,8 @@ def warehouse_path(args: argparse.Namespace) -> Path:
     return db_path
 
 
-def load_into(db_path: Path, args: argparse.Namespace) -> None:
-    """Resolve the sources, load them into `db_path` in one transaction and print what was done."""
+def load_into(db_path: Path, args: argparse.Namespace) -> list[LoadReport]:
+    """Resolve the sources, load them into `db_path` in one transaction, print and return what was done."""
     with Sources(settings.data_dir(args.data_dir)) as sources:
         files = _source_files(args, sources)
         with duckdb.connect(str(db_path), config=settings.duckdb_config()) as con:
@@ -145,6 +145,7 @@ def load_into(db_path: Path, args: argparse.Namespace) -> None:
     for report in reports:
         print(f"tagifai-load: {report.summary()}", flush=True)
     pause_point("loaded")
+    return reports
 
 
 def run_load(args: argparse.Namespace) -> None:

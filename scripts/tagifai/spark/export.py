@@ -23,7 +23,15 @@ import duckdb
 from tagifai import settings
 from tagifai.errors import TagifaiError
 
-RAW_TABLES = ("projects", "tags", "rejected_records", "load_log", "annotations", "example_annotations", "annotation_events")
+RAW_TABLES = (
+    "projects",
+    "tags",
+    "rejected_records",
+    "load_log",
+    "annotations",
+    "example_annotations",
+    "annotation_events",
+)
 REQUIRED_TABLES = ("projects", "tags")
 
 
