@@ -109,3 +109,36 @@ def test_a_failing_dbt_test_publishes_nothing(
     assert not result.success
     assert [event.step_key for event in result.get_step_failure_events()] == ["dbt_build"]
     assert dump(warehouse) == before
+
+
+def test_the_release_job_releases_the_published_dataset(
+    workflow: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tagifai.dataset import load as load_release
+
+    monkeypatch.setenv("TAGIFAI_DUCKDB_PATH", str(workflow["warehouse"]))
+    monkeypatch.setenv("TAGIFAI_RELEASE_DIR", str(tmp_path / "releases"))
+    # The example annotations disagree on purpose: the discrepancy gate is not what this test is about.
+    monkeypatch.setenv("TAGIFAI_RELEASE_MAX_ANNOTATOR_DISCREPANCY", "1")
+    with DagsterInstance.ephemeral() as instance:
+        result = workflow["defs"].resolve_job_def("release").execute_in_process(instance=instance)
+    assert result.success
+    (event,) = result.get_asset_materialization_events()
+    metadata = event.materialization.metadata
+    released = load_release(metadata["version"].value, tmp_path / "releases")
+    assert len(released) == metadata["rows"].value == 1444
+
+
+def test_a_failing_gate_blocks_the_release_and_says_which(
+    workflow: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TAGIFAI_DUCKDB_PATH", str(workflow["warehouse"]))
+    monkeypatch.setenv("TAGIFAI_RELEASE_DIR", str(tmp_path / "releases"))
+    monkeypatch.setenv("TAGIFAI_RELEASE_MAX_ANNOTATOR_DISCREPANCY", "1")
+    monkeypatch.setenv("TAGIFAI_RELEASE_MIN_TAGS_KEPT", "100")
+    with DagsterInstance.ephemeral() as instance:
+        result = workflow["defs"].resolve_job_def("release").execute_in_process(instance=instance, raise_on_error=False)
+    assert not result.success
+    (failure,) = result.get_step_failure_events()
+    assert "gate tags_kept failed (35 tags kept, bounds [100, 200])" in failure.event_specific_data.error.message
+    assert not any((tmp_path / "releases").glob("*/manifest.json"))
