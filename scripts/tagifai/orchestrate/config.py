@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from tagifai import settings
+from tagifai.release.store import file_sha256
 
 ANNOTATIONS_ENV = "TAGIFAI_ANNOTATIONS"
 SCHEDULE_ENV = "TAGIFAI_SCHEDULE_CRON"
@@ -68,15 +68,6 @@ class WorkflowConfig:
         if self.annotations is not None:
             files["annotations"] = self.annotations
         return files
-
-
-def file_sha256(path: Path) -> str:
-    """The content hash of a file, read in blocks (the projects file can be gigabytes)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def source_hashes(config: WorkflowConfig) -> dict[str, str]:

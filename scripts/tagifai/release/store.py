@@ -74,6 +74,7 @@ def version_folder(root: Path, version: str) -> Path:
 
 
 def file_sha256(path: Path) -> str:
+    """The sha256 of a file, read in blocks (a projects file can be gigabytes)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from support.loading_helpers import copy_warehouse, dump, run_build, shared_dataset
+from support.loading_helpers import copy_warehouse, dump, run_build, shared_dataset, taxonomy_with_a_repeated_alias
 from support.reader_process import FINGERPRINT
 
 READER = Path(__file__).parents[1] / "support" / "reader_process.py"
@@ -112,13 +112,7 @@ def test_a_build_that_fails_halfway_publishes_nothing(
 ) -> None:
     """A taxonomy the loader accepts but a dbt source test refuses (an alias listed twice): dbt builds
     part of the project, fails a test, skips the rest; the published warehouse stays as it was."""
-    newer = shared_dataset("2021-05", real_data_dir)
-    tags = json.loads((newer / "tags.json").read_text(encoding="utf-8"))
-    tags[0]["aliases"] = ["same-alias", "same-alias"]
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "tags.json").write_text(json.dumps(tags), encoding="utf-8")
-    (folder / "projects.json").write_bytes((newer / "projects.json").read_bytes())
+    folder = taxonomy_with_a_repeated_alias(real_data_dir, tmp_path / "data")
     db_path = copy_warehouse(real_warehouse, tmp_path / "w")
     before = dump(db_path)
     result = run_build(db_path, "--data-dir", str(folder))

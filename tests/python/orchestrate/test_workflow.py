@@ -9,7 +9,7 @@ import pytest
 from dagster import AssetKey, DagsterInstance
 
 from oracles.lesson_reference import labeled_projects as lesson_labeled_projects
-from support.loading_helpers import copy_warehouse, dump, shared_dataset
+from support.loading_helpers import copy_warehouse, dump, taxonomy_with_a_repeated_alias
 
 pytestmark = pytest.mark.dbt
 
@@ -91,13 +91,7 @@ def test_a_failing_dbt_test_publishes_nothing(
     workflow: dict, real_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An alias listed twice: the loader accepts it, a dbt source test (severity error) refuses it."""
-    newer = shared_dataset("2021-05", real_data_dir)
-    tags = json.loads((newer / "tags.json").read_text(encoding="utf-8"))
-    tags[0]["aliases"] = ["same-alias", "same-alias"]
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "tags.json").write_text(json.dumps(tags), encoding="utf-8")
-    (folder / "projects.json").write_bytes((newer / "projects.json").read_bytes())
+    folder = taxonomy_with_a_repeated_alias(real_data_dir, tmp_path / "data")
     warehouse = copy_warehouse(workflow["warehouse"], tmp_path / "w")
     before = dump(warehouse)
     monkeypatch.setenv("TAGIFAI_DUCKDB_PATH", str(warehouse))

@@ -90,3 +90,14 @@ def dump(db_path: Path, exclude_columns: tuple[str, ...] = ()) -> dict[str, list
                 f'select {select} from "{schema}"."{table}" order by all'
             ).fetchall()
     return result
+
+
+def taxonomy_with_a_repeated_alias(real_data_dir: Path, folder: Path) -> Path:
+    """The 2021-05 data with an alias listed twice: the loader accepts it, a dbt source test (error) refuses it."""
+    newer = shared_dataset("2021-05", real_data_dir)
+    tags = json.loads((newer / "tags.json").read_text(encoding="utf-8"))
+    tags[0]["aliases"] = ["same-alias", "same-alias"]
+    folder.mkdir(parents=True)
+    (folder / "tags.json").write_text(json.dumps(tags), encoding="utf-8")
+    (folder / "projects.json").write_bytes((newer / "projects.json").read_bytes())
+    return folder
