@@ -29,11 +29,13 @@ PROVENANCE = (
     "dbt_valid_from",
 )
 MODEL_SCHEMAS = ("raw.projects", "raw.tags", "raw.rejected_records", "staging.", "intermediate.", "marts.", "seeds.")
+# One row per build by design: a batched load makes more builds than one load of the whole file.
+BUILD_RECORDS = ("marts.build_parameters",)
 BATCH_ENDS = ["2020-05-01", "2020-07-01", "9999-12-31"]
 
 
 def _models(tables: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
-    return {name: rows for name, rows in tables.items() if name.startswith(MODEL_SCHEMAS)}
+    return {name: rows for name, rows in tables.items() if name.startswith(MODEL_SCHEMAS) and name not in BUILD_RECORDS}
 
 
 @pytest.fixture(scope="module")
