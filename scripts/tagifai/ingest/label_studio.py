@@ -449,10 +449,13 @@ def load_export(
             )
         load_id = str(uuid.uuid4())
         n_new = _write_events(con, parsed.events, uri, load_id)
+        # As the loader does: earlier rejects of this source become history, a re-load replaces its own.
+        con.execute("update raw.rejected_records set is_current = false where source_name = ?", [SOURCE_NAME])
         con.execute("delete from raw.rejected_records where source_uri = ?", [uri])
         for position, (record, reasons) in sorted(parsed.rejects.items()):
             con.execute(
-                "insert into raw.rejected_records values (?, ?, ?, ?, ?, ?, current_timestamp)",
+                "insert into raw.rejected_records (source_name, source_uri, source_position, record_json, reason, "
+                "load_id, loaded_at, is_current) values (?, ?, ?, ?, ?, ?, current_timestamp, true)",
                 [SOURCE_NAME, uri, position, record, "; ".join(reasons), load_id],
             )
         seconds = time.perf_counter() - started
