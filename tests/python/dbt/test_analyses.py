@@ -5,7 +5,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from support.commands import run_dbt
+from support.commands import REPO_ROOT, run_dbt
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,9 @@ def _run(db_path: Path, sql: str) -> list[tuple]:
 
 
 def test_every_analysis_compiles(compiled: dict[str, str]) -> None:
-    assert sorted(compiled) == ["project_tags", "tags_by_month", "top_tags"]
+    analyses = sorted(path.stem for path in (REPO_ROOT / "analyses").glob("*.sql"))
+    assert sorted(compiled) == analyses
+    assert {"project_tags", "release_diff", "tags_by_month", "top_tags"} <= set(analyses)
     assert all("{{" not in sql and "ref(" not in sql for sql in compiled.values())
 
 
