@@ -87,7 +87,8 @@ def test_load_equals_the_lesson_on_2021_03_row_by_row(releases_dir: Path, real_d
     )
     inputs = {item["source"]: item for item in meta["inputs"]}
     assert inputs["projects"]["sha256"] == hashlib.sha256((real_data_dir / "projects.json").read_bytes()).hexdigest()
-    assert {w["test"] for w in meta["build"]["warnings"]} >= {"assert_taxonomy_parents_are_taxonomy_tags"}
+    # The shipped data's known problems are reviewed in seeds; the generated annotations disagree on purpose.
+    assert {w["test"] for w in meta["build"]["warnings"]} == {"assert_tag_discrepancy_within_max"}
     assert meta["build"]["tests"].get("fail", 0) == 0 and meta["build"]["tests"]["pass"] > 0
 
 
