@@ -127,6 +127,7 @@ def test_export_copies_the_raw_tables_unchanged(real_warehouse: Path, tmp_path: 
         "rejected_records",
         "load_log",
         "annotations",
+        "example_annotations",
         "annotation_events",
     ]
     with duckdb.connect() as con:
