@@ -73,8 +73,10 @@ def test_spark_build_passes_every_dbt_test_and_unit_test(spark_build: tuple[Path
     assert len(selected) >= 20 and passed == selected, (sorted(selected ^ passed), stdout[-4000:])
     # The blank-string rule the source tests use judges as the loader does on Spark too.
     assert re.search(r"\d+ of \d+ PASS assert_is_blank_string_judges_as_the_loader ", stdout), stdout[-4000:]
-    # The taxonomy's 7 broken parent links are reported on Spark too, rows stored in test_failures.
-    assert "Got 7 results, configured to warn if != 0" in stdout
+    # The shipped data's known problems (the 7 broken parent links, the frequent unknown tags) are reviewed
+    # in seeds, so Spark ends without a warning, as DuckDB does.
+    assert re.search(r"Done\. PASS=\d+ WARN=0 ERROR=0 SKIP=0", stdout), stdout[-4000:]
+    assert re.search(r"\d+ of \d+ PASS assert_taxonomy_parents_are_taxonomy_tags ", stdout), stdout[-4000:]
 
 
 def test_spark_says_which_constraints_it_does_not_enforce(spark_build: tuple[Path, str]) -> None:
