@@ -102,6 +102,7 @@ def make_release(db_path: Path, root: Path, version: str | None, limits: dict[st
     # without disturbing this connection (tagifai/build/publish.py).
     with duckdb.connect(str(db_path), read_only=True) as con:
         build = warehouse.build_record(con, db_path)
+        warehouse.check_parameters_agree(con, db_path)
         params = warehouse.build_parameters(con, db_path, build.invocation_id)
         results = gates.evaluate(build.errors, warehouse.metrics(con), limits)
         failed = [result for result in results if not result.passed]

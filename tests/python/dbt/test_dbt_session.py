@@ -4,7 +4,7 @@ options the parse must see, and what a failed parse or build says."""
 from pathlib import Path
 
 from support.loading_helpers import copy_warehouse, dump, run_build
-from tagifai.build.dbt_session import parse_args
+from tagifai.pipeline.dbt_session import parse_args
 
 
 def test_parse_gets_the_options_that_shape_the_manifest_and_not_the_selection() -> None:
