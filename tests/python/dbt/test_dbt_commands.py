@@ -150,8 +150,9 @@ def test_build_with_vars_publishes_the_lessons_dataset_at_that_threshold(warehou
     assert result.returncode == 0, result.stdout[-3000:]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         n_projects, n_tags = con.execute(
-            "select count(*), (select count(distinct tag) from (select unnest(tags) as tag from marts.labeled_projects))"
-            " from marts.labeled_projects"
+            "select count(*), (select count(distinct tag) from "
+            "(select unnest(tags) as tag from marts.labeled_projects)) "
+            "from marts.labeled_projects"
         ).fetchone()
         stale = con.execute("select node_name from marts.build_parameters where is_stale").fetchall()
     assert (n_projects, n_tags) == (len(expected), len(kept))
