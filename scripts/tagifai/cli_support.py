@@ -21,6 +21,8 @@ from tagifai import settings
 from tagifai.errors import TagifaiError
 from tagifai.warehouse.staging import WarehouseBusyError
 
+log = logging.getLogger("tagifai")
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
