@@ -48,12 +48,17 @@ def warehouse_path(value: str | None) -> Path:
 
 
 def configure_logging(prog: str, verbose: bool = False, quiet: bool = False) -> None:
-    """tagifai's messages on stderr as `<prog>: <message>`, at INFO (-v: DEBUG, -q: WARNING)."""
+    """tagifai's messages as `<prog>: <message>`, at INFO (-v: DEBUG, -q: WARNING): what a command did on
+    stdout (beside dbt's own output), warnings and errors on stderr."""
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(f"{prog}: %(message)s"))
+    said = logging.StreamHandler(sys.stdout)
+    said.addFilter(lambda record: record.levelno < logging.WARNING)
+    warned = logging.StreamHandler(sys.stderr)
+    warned.setLevel(logging.WARNING)
+    for handler in (said, warned):
+        handler.setFormatter(logging.Formatter(f"{prog}: %(message)s"))
     root = logging.getLogger("tagifai")
-    root.handlers[:] = [handler]
+    root.handlers[:] = [said, warned]
     root.setLevel(level)
     root.propagate = False
 

@@ -39,7 +39,10 @@ SKIPPED = {
 PAGES = ["README.md", *sorted(str(p.relative_to(REPO_ROOT)) for p in (REPO_ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"^```(sh|sql|python)\n(.*?)^```", re.S | re.M)
 # Placeholders the pages use for the reader's own folders, and what stands in for them here.
-PLACEHOLDERS = {"/path/to/madewithml-2021-03": "madewithml-2021-03", "/path/to/madewithml-2021-05": "madewithml-2021-05"}
+PLACEHOLDERS = {
+    "/path/to/madewithml-2021-03": "madewithml-2021-03",
+    "/path/to/madewithml-2021-05": "madewithml-2021-05",
+}
 
 
 def blocks() -> list[tuple[str, int, str, str]]:
