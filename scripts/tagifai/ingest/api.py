@@ -41,6 +41,7 @@ class LoadOptions:
     annotations: Path | None = None  # annotations (.csv/.json) or a Label Studio export
     annotations_format: str = "auto"  # auto (a Label Studio export is recognised by its shape), tagifai, label-studio
     example_annotations: Path | None = None  # example annotations (make demo), kept apart from real ones
+    label_studio_exports: tuple[Path, ...] = ()  # Label Studio exports pulled to files (Dagster's run loads them)
     only: tuple[str, ...] = ()  # load only these sources (names of SOURCE_NAMES); empty: all given
     strict: bool = False  # refuse a file (load nothing) if any record is rejected
     replace: bool = False  # the projects file is complete: delete projects missing from it
@@ -120,9 +121,11 @@ def load_into(db_file: Path, options: LoadOptions) -> list[LoadReport]:
         files = _source_files(options, sources)
         with duckdb.connect(str(db_file), config=settings.duckdb_config()) as con:
             reports = load_files(con, files, strict=options.strict)
+            exports = [_existing(path, "a Label Studio export") for path in options.label_studio_exports]
             if _is_label_studio(options):
                 assert options.annotations is not None
-                path = options.annotations.expanduser().resolve()
+                exports.insert(0, options.annotations.expanduser().resolve())
+            for path in exports:
                 reports.append(label_studio.load_export(con, path, str(path), strict=options.strict))
             ensure_raw_table(con)
             label_studio.ensure_raw_table(con)

@@ -73,7 +73,8 @@ def _observe_file(name: str) -> Any:
 projects_file = _observe_file("projects")
 tags_file = _observe_file("tags")
 # What the load reads: the two files, and the Label Studio pull (when configured), which loads its export itself.
-SOURCE_KEYS = [projects_file.key, tags_file.key, AssetKey(["label_studio", "annotations_export"])]
+LABEL_STUDIO_EXPORT = AssetKey(["label_studio", "annotations_export"])
+SOURCE_KEYS = [projects_file.key, tags_file.key, LABEL_STUDIO_EXPORT]
 
 
 @contextmanager
@@ -99,7 +100,10 @@ def _in_progress_run_ids(context: AssetExecutionContext) -> set[str]:
     name="load",
     specs=[
         AssetSpec(
-            key, group_name="raw", deps=[projects_file.key, tags_file.key], description=f"{key.path[-1]} as loaded"
+            key,
+            group_name="raw",
+            deps=[projects_file.key, tags_file.key, LABEL_STUDIO_EXPORT],
+            description=f"{key.path[-1]} as loaded",
         )
         for key in RAW_KEYS
     ],
@@ -111,7 +115,14 @@ def load(context: AssetExecutionContext) -> Iterator[MaterializeResult]:
     if removed:
         context.log.info(f"removed the staged copies of finished runs: {', '.join(removed)}")
     staged = open_run_stage(run_stage(config.warehouse, context.run.run_id))
-    options = LoadOptions(data_dir=config.data_dir, annotations=config.annotations_to_load())
+    # The Label Studio pull of this run (an upstream step) wrote its export; it is loaded here with the
+    # sources, into the same stage the dbt step builds, so readers never see events ahead of the marts.
+    export = config.label_studio_export
+    options = LoadOptions(
+        data_dir=config.data_dir,
+        annotations=config.annotations_to_load(),
+        label_studio_exports=(export,) if config.label_studio_url is not None and export.is_file() else (),
+    )
     reports = {report.source_name: report for report in load_into(staged, options)}
     for key in RAW_KEYS:
         report = reports.get(key.path[-1])
@@ -217,7 +228,11 @@ def _label_studio_spec(key: str, deps: list[AssetKey], description: str) -> Asse
 
 @multi_asset(
     name="label_studio_pull",
-    specs=[_label_studio_spec("annotations_export", [], "The Label Studio project's annotations, pulled to a file.")],
+    specs=[
+        _label_studio_spec(
+            "annotations_export", [], "The Label Studio project's annotations, pulled to a file the load reads."
+        )
+    ],
 )
 def label_studio_pull(context: AssetExecutionContext) -> Iterator[MaterializeResult]:
     config = WorkflowConfig.from_env()
@@ -225,8 +240,17 @@ def label_studio_pull(context: AssetExecutionContext) -> Iterator[MaterializeRes
         context.log.info("no Label Studio configured ($TAGIFAI_LABEL_STUDIO_URL is not set): nothing to pull")
         return
     export = config.label_studio_export
-    # tagifai-annotate pull loads the export through its own staged publish; this run's load then copies it.
-    _command(context, "tagifai-annotate", "--duckdb-path", str(config.warehouse), "pull", "--output", str(export))
+    # Only the file: this run's load takes it in with the sources, and its dbt step builds on it.
+    _command(
+        context,
+        "tagifai-annotate",
+        "--duckdb-path",
+        str(config.warehouse),
+        "pull",
+        "--output",
+        str(export),
+        "--export-only",
+    )
     yield MaterializeResult(asset_key=AssetKey(["label_studio", "annotations_export"]), metadata={"path": str(export)})
 
 
