@@ -106,11 +106,11 @@ def check_parameters_agree(con: duckdb.DuckDBPyConnection, db_path: Path) -> Non
     ).fetchall()
     if stale:
         dataset = _one(con, "select parameters_json from marts.build_parameters where node_name = 'labeled_projects'")
-        listed = ", ".join(f"{name} {params}" for name, params in stale[:5]) + (" ..." if len(stale) > 5 else "")
+        listed = ", ".join(name for name, _ in stale)
         raise ReleaseError(
-            f"{db_path}: release refused, nothing written: {len(stale)} tables were built with other dataset "
-            f"parameters than marts.labeled_projects ({dataset[0] if dataset else '?'}): {listed}. Run `dbt build` "
-            "with one set of --vars for all (select * from marts.build_parameters where is_stale)"
+            f"{db_path}: release refused, nothing written: marts.labeled_projects was built with "
+            f"{dataset[0] if dataset else '?'}, and {len(stale)} tables with other dataset parameters ({listed}). "
+            "Run `dbt build` with one set of --vars for all (select * from marts.build_parameters where is_stale)"
         )
 
 

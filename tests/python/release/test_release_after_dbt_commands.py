@@ -51,7 +51,9 @@ def test_a_partial_run_with_other_vars_cannot_be_released_until_a_full_build_agr
     partial = dbt(warehouse, releases, "build", "--select", "labeled_projects", "--vars", "{min_tag_freq: 20}")
     assert partial.returncode == 0, partial.stdout[-3000:]
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        stale = {name for (name,) in con.execute("select node_name from marts.build_parameters where is_stale")}
+        stale = {
+            row[0] for row in con.execute("select node_name from marts.build_parameters where is_stale").fetchall()
+        }
         labeled_at = con.execute(
             "select min_tag_freq from marts.build_parameters where node_name = 'labeled_projects'"
         ).fetchone()
