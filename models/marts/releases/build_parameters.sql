@@ -23,13 +23,13 @@ final as (
         model_parameters.max_parent_depth,
         model_parameters.parameters_json,
         model_parameters.reads_dataset_parameters,
+        model_parameters.invocation_id,
+        model_parameters.built_at,
         coalesce(
             model_parameters.reads_dataset_parameters
             and model_parameters.parameters_json != dataset.parameters_json,
             false
-        ) as is_stale,
-        model_parameters.invocation_id,
-        model_parameters.built_at
+        ) as is_stale
     from model_parameters
     left join dataset on true
 )
