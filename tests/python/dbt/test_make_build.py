@@ -152,7 +152,7 @@ def test_file_faults_through_make_build_fail_in_one_line_and_change_nothing(
         assert result.returncode != 0, fault
         errors = [line for line in result.stderr.splitlines() if not line.startswith("make")]
         assert len(errors) == 1, (fault, result.stderr)
-        assert errors[0].startswith(f"tagifai: error: {folder / 'projects.json'}: "), fault
+        assert errors[0].startswith(f"tagifai-build: error: {folder / 'projects.json'}: "), fault
         assert position_text in errors[0], fault
         assert dump(db_path) == before, fault
 
