@@ -126,10 +126,11 @@ def queue_candidates(con: duckdb.DuckDBPyConnection) -> dict[str, list[int]]:
         "suggestions": "select project_id from marts.tag_suggestions group by project_id "
         "order by max(n_votes_for) desc, project_id",
         # The smallest margin first: the project whose least certain tag is closest to 0.5 (active learning).
+        # Rounded, so that margins equal but for floating point (|.55 - .5|, |.45 - .5|) tie, by project id.
         "new": f"""
             select u.project_id from ({UNDECIDED}) as u
             left join (
-                select project_id, min(abs(probability - 0.5)) as margin
+                select project_id, round(min(abs(probability - 0.5)), 9) as margin
                 from marts.tag_model_predictions group by project_id
             ) as m on m.project_id = u.project_id
             order by m.margin nulls last, u.project_id
@@ -211,6 +212,7 @@ def build_tasks(
         tags = kept_tags(con)
         scores, model_version = _label_model(con)
         lf_version = functions_version(con)
+        candidates = queue_candidates(con)
         accepted: list[PreAccepted] = []
         if pre_accept_threshold is not None:
             if model_version is None:
@@ -218,8 +220,12 @@ def build_tasks(
                     f"{db_path}: --pre-accept-threshold needs marts.label_model, which this warehouse lacks; "
                     "build it first, or push without the option"
                 )
-            accepted = pre_accepted(scores, model_version, pre_accept_threshold)
-        queues = assign_queues(queue_candidates(con), limit, pinned, {a.project_id for a in accepted})
+            # Only projects bound for `new` (not in a higher queue, no task in progress) are pre-accepted.
+            bound_for_new = set(assign_queues(candidates, None, pinned)["new"]) - set(pinned or {})
+            accepted = [
+                a for a in pre_accepted(scores, model_version, pre_accept_threshold) if a.project_id in bound_for_new
+            ]
+        queues = assign_queues(candidates, limit, pinned, {a.project_id for a in accepted})
         wanted = sorted({pid for ids in queues.values() for pid in ids})
         projects = {
             row[0]: row[1:]

@@ -24,7 +24,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def label_studio(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    """(base URL, token file) of a Label Studio started for this session."""
+    """(base URL, token file) of a Label Studio started for this session; the password file, the server's
+    log (server.log) and its process id (server.pid) are beside the token file."""
     if not (server.DEFAULT_VENV / "bin" / "label-studio").is_file():
         result = subprocess.run(["make", "setup-label-studio"], cwd=REPO_ROOT, capture_output=True, text=True)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -32,12 +33,13 @@ def label_studio(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     port = _free_port()
     log = (data_dir / "server.log").open("w")
     process = subprocess.Popen(
-        server.command(server.DEFAULT_VENV, data_dir, port, server.DEFAULT_USERNAME),
-        env=server.environment(data_dir),
+        server.command(server.DEFAULT_VENV, port),
+        env=server.environment(data_dir, server.DEFAULT_USERNAME),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    (data_dir / "server.pid").write_text(str(process.pid))
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:
