@@ -22,7 +22,15 @@ import duckdb
 from tagifai import settings
 from tagifai.annotate.client import URL_ENV, LabelStudio, default_token_file, read_token
 from tagifai.annotate.reconcile import pinned, plan
-from tagifai.annotate.tasks import QUEUES, Overlap, PreAccepted, build_tasks, config_choices, label_config
+from tagifai.annotate.tasks import (
+    QUEUES,
+    Overlap,
+    PreAccepted,
+    build_tasks,
+    config_choices,
+    label_config,
+    warehouse_tags,
+)
 from tagifai.build.publish import staged_copy
 from tagifai.errors import TagifaiError
 from tagifai.ingest import label_studio
@@ -116,8 +124,8 @@ def _replace_prediction(client: LabelStudio, task_id: int, body: dict[str, Any])
 def run_push(args: argparse.Namespace) -> None:
     client = _client(args)
     db_path = _db_path(args)
-    tags_only = build_tasks(db_path, limit=0).tags  # fails early, before anything changes, on a missing build
-    config = {"label_config": label_config(tags_only), **_overlap(args).project_settings()}
+    # Fails early, before anything changes, on a warehouse not built.
+    config = {"label_config": label_config(warehouse_tags(db_path)), **_overlap(args).project_settings()}
     project = client.project_by_title(args.project_title)
     if project is None:
         project = client.request("POST", "/api/projects", json={"title": args.project_title, **config})

@@ -197,6 +197,14 @@ def pre_accepted(scores: dict[int, dict[str, float]], version: str, threshold: f
     return accepted
 
 
+def warehouse_tags(db_path: Path) -> list[str]:
+    """The kept tags of the warehouse at `db_path` (the project config's choices)."""
+    if not db_path.is_file():
+        raise TagifaiError(f"{db_path}: warehouse not found; build it first (make build)")
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return kept_tags(con)
+
+
 def build_tasks(
     db_path: Path,
     limit: int | None = None,

@@ -4,12 +4,15 @@ margin order of `new` when issue 30's marts exist, their fallbacks when they do 
 scores in the pre-annotations, --pre-accept-threshold, and how a push's plan accounts for every task.
 Expectations are written out by hand from the rows below."""
 
+import csv
+import json
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from tagifai.annotate import reconcile
+from tagifai.annotate.cli import main
 from tagifai.annotate.tasks import assign_queues, build_tasks
 from tagifai.errors import TagifaiError
 
@@ -188,3 +191,21 @@ def test_the_plan_puts_every_task_in_one_group_and_the_counts_add_up() -> None:
     assert plan.n_before == len(existing) == 10
     assert plan.n_after == 10 - 2 + 1
     assert plan.summary().startswith("9 tasks in Label Studio = 1 created + 1 moved + 1 updated + 3 unchanged + 2 kept")
+
+
+def test_export_with_pre_accept_writes_the_labels_left_to_the_model_and_no_task_for_them(tmp_path: Path) -> None:
+    db_path = _warehouse(tmp_path, LABEL_MODEL_SQL)
+    out = tmp_path / "tasks"
+    assert main(["--duckdb-path", str(db_path), "export", "--out-dir", str(out), "--pre-accept-threshold", "0.9"]) == 0
+    tasks = json.loads((out / "tasks.json").read_text())
+    assert sorted(t["data"]["project_id"] for t in tasks) == [1, 2, 3, 4, 6, 8, 9]
+    with (out / "pre_accepted.csv").open() as handle:
+        assert list(csv.DictReader(handle)) == [
+            {"project_id": "5", "tag": "a", "probability": "0.95", "model_version": "lm-1", "threshold": "0.9"}
+        ]
+
+
+@pytest.mark.parametrize("value", ["0.5", "1.2", "-1"])
+def test_a_pre_accept_threshold_must_be_above_one_half_and_at_most_one(tmp_path: Path, value: str) -> None:
+    with pytest.raises(SystemExit):
+        main(["export", "--out-dir", str(tmp_path), "--pre-accept-threshold", value])
