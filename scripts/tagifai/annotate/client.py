@@ -58,7 +58,7 @@ def checked_url(url: str) -> str:
     evil.example), no query or fragment, no whitespace, control character or backslash, a valid port, and a
     host that is a DNS name or an IP address."""
     refusal = (
-        f"{url!r}: only https URLs or http on a loopback address (127.0.0.1, ::1, localhost) are accepted, "
+        f"{_redacted(url)!r}: only https URLs or http on a loopback address (127.0.0.1, ::1, localhost) are accepted, "
         f"without user info, query or fragment; set {URL_ENV} to one"
     )
     if not isinstance(url, str) or any(c.isspace() or ord(c) < 32 or c == "\\" for c in url):
@@ -83,6 +83,18 @@ def checked_url(url: str) -> str:
     if well_formed and (parts.scheme == "https" or _is_loopback(host)):
         return url.rstrip("/")
     raise LabelStudioError(refusal)
+
+
+def _redacted(url: object) -> str:
+    """The URL as an error may show it: user info (it may hold a password) replaced."""
+    text = str(url)
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        return text
+    netloc, slash, path = rest.partition("/")
+    if "@" in netloc:
+        netloc = "<user info>@" + netloc.rsplit("@", 1)[1]
+    return f"{scheme}{sep}{netloc}{slash}{path}"
 
 
 def _is_ip(host: str) -> bool:

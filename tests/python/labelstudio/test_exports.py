@@ -174,8 +174,9 @@ def test_https_and_loopback_urls_are_accepted(url: str) -> None:
 def test_hostile_urls_are_refused(url: str) -> None:
     with pytest.raises(LabelStudioError, match="only https"):
         checked_url(url)
-    with pytest.raises(LabelStudioError, match="only https"):
+    with pytest.raises(LabelStudioError, match="only https") as refused:
         LabelStudio(url, "token-never-used")
+    assert "secret" not in str(refused.value)  # a password in the user info is not echoed
 
 
 def test_the_client_never_shows_its_token() -> None:
