@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from release.helpers import copy_db, independent_content_hash, release
+from release.helpers import independent_content_hash, release
 
 from oracles.lesson_reference import labeled_projects
 from support.commands import run_dbt, run_loader
@@ -236,9 +236,7 @@ def test_the_manifest_names_the_files_the_build_read_even_unchanged_ones(
     assert [(item["n_records"], item["n_rows_written"]) for item in inputs] == [(2032, 2032), (400, 0)]
 
 
-def test_an_upsert_of_part_of_the_projects_names_both_project_files(
-    data_2021_05: Path, tmp_path: Path
-) -> None:
+def test_an_upsert_of_part_of_the_projects_names_both_project_files(data_2021_05: Path, tmp_path: Path) -> None:
     """A complete load, then a partial file of projects on top (upsert): the rows come from both files."""
     full = shutil.copytree(data_2021_05, tmp_path / "full")
     projects = json.loads((full / "projects.json").read_text(encoding="utf-8"))
