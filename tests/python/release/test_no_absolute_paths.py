@@ -6,8 +6,8 @@ import subprocess
 
 from support.commands import REPO_ROOT
 
-# A path rooted in a home or a machine's work folder: /work/..., /home/..., /Users/..., /root/...
-# (not inside a URL or a relative path: the character before the slash is not a letter, digit, '.', '~').
+# A path rooted in a home or a machine's work folder (work, home, Users or root right under the file system's
+# root), not inside a URL or a relative path: the character before the slash is not a letter, digit, '.', '~'.
 MACHINE_PATH = re.compile(r"(?<![\w.~$/-])/(?:work|home|Users|root)/")
 
 
@@ -36,7 +36,9 @@ def test_no_tracked_file_holds_an_absolute_machine_path() -> None:
 
 
 def test_the_pattern_finds_what_it_is_for() -> None:
-    hits = ["/work/shared/datasets", 'Path("/home/me/x")', "for d in ../shared /Users/x/shared; do", "/root/.cache/"]
+    # Written with {} for the first slash, so that this file does not hold what it looks for.
+    hits = ["{}work/shared/datasets", 'Path("{}home/me/x")', "for d in ../shared {}Users/x/shared; do", "{}root/.c/"]
     misses = ["../shared/datasets", "https://example.com/home/x", "~/work/x", "$HOME/work/x", "docs/work/x"]
+    hits = [text.format("/") for text in hits]
     assert [bool(MACHINE_PATH.search(text)) for text in hits] == [True] * len(hits)
     assert [bool(MACHINE_PATH.search(text)) for text in misses] == [False] * len(misses)
