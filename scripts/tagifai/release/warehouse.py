@@ -107,8 +107,8 @@ def inputs(con: duckdb.DuckDBPyConnection, built_at: str) -> list[dict[str, Any]
     it wrote it, so the rows of a file loaded again unchanged still name the earlier file. Each source
     lists its latest load before the build (the file it was built from, even when nothing in it changed),
     the latest complete load (one that replaced the table) and every load since that still holds rows:
-    what an upsert of a partial file leaves beside the complete one. `n_rows_written` counts the current rows each
-    load wrote; the local files are hashed now (the loader does not record a file's hash).
+    what an upsert of a partial file leaves beside the complete one. `n_rows_written` counts the current
+    rows each load wrote; the local files are hashed now (the loader does not record a file's hash).
     """
     rows = con.execute(
         """
