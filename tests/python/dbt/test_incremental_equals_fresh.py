@@ -7,8 +7,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from bench_change import differences, warehouse_fingerprints, write_changed
 
-from change import differences, warehouse_fingerprints, write_changed
 from generate import generate, read_shape
 from support.loading_helpers import copy_warehouse, run_build
 

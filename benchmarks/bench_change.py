@@ -28,7 +28,9 @@ PER_BUILD_TABLES = frozenset({"marts.build_parameters"})
 COMPARED_SCHEMAS = ("intermediate", "marts")
 
 
-def write_changed(data_dir: Path, out_dir: Path, shape: RealShape, fraction: float = 0.01, seed: int = 1) -> dict[str, int]:
+def write_changed(
+    data_dir: Path, out_dir: Path, shape: RealShape, fraction: float = 0.01, seed: int = 1
+) -> dict[str, int]:
     """Write out_dir/projects.json (and a copy of tags.json): data_dir's projects with every
     round(1 / fraction)-th description replaced, then as many new projects. Returns the counts
     {"n_projects", "n_edited", "n_added"}. The input must hold one record per line, as generate.py writes."""
@@ -39,16 +41,19 @@ def write_changed(data_dir: Path, out_dir: Path, shape: RealShape, fraction: flo
     rng = random.Random(seed)
     n_projects = n_edited = 0
     last_id = 0
-    with source.open(encoding="utf-8") as original, (out_dir / settings.FILE_NAMES["projects"]).open(
-        "w", encoding="utf-8", newline="\n"
-    ) as out:
+    with (
+        source.open(encoding="utf-8") as original,
+        (out_dir / settings.FILE_NAMES["projects"]).open("w", encoding="utf-8", newline="\n") as out,
+    ):
         out.write("[\n")
         for line in original:
             text = line.strip().rstrip(",")
             if text in ("[", "]", ""):
                 continue
             if not text.startswith("{"):
-                raise ValueError(f"{source}: expected one JSON object per line (as generate.py writes), got {text[:40]!r}")
+                raise ValueError(
+                    f"{source}: expected one JSON object per line (as generate.py writes), got {text[:40]!r}"
+                )
             n_projects += 1
             last_id = max(last_id, json.loads(text[: text.index(",")] + "}")["id"])
             if n_projects % every == 0:
