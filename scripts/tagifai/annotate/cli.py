@@ -20,9 +20,9 @@ import duckdb
 from tagifai import settings
 from tagifai.annotate.client import URL_ENV, LabelStudio, default_token_file, read_token
 from tagifai.annotate.tasks import Overlap, build_tasks, config_choices, label_config
-from tagifai.build.publish import staged_copy
 from tagifai.errors import TagifaiError
 from tagifai.ingest import label_studio
+from tagifai.warehouse.staging import staged_write
 
 DEFAULT_TITLE = "tagifai"
 
@@ -44,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
         )
     pull = sub.add_parser("pull", help="fetch the project's export and load it into the warehouse")
     pull.add_argument("--output", type=Path, help="keep the export here (default: next to the warehouse)")
+    pull.add_argument(
+        "--export-only",
+        action="store_true",
+        help="only write the export file; the caller loads it with its own build (Dagster's run does)",
+    )
     for command in sub.choices.values():
         command.add_argument("--project-title", default=DEFAULT_TITLE, help="the Label Studio project's title")
         if command is not export:
@@ -126,10 +131,12 @@ def run_pull(args: argparse.Namespace) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
     # One source per Label Studio project, so a pull replaces the rejects of the previous one.
-    uri = f"{client.url}/projects/{project['id']}"
-    with staged_copy(db_path) as staged, duckdb.connect(str(staged), config=settings.duckdb_config()) as con:
-        report = label_studio.load_export(con, output, uri, users=users, allowed=allowed)
     print(f"tagifai-annotate: export kept in {output}")
+    if args.export_only:
+        return  # the caller's own load takes it in (Dagster's run loads it with the sources, then builds)
+    uri = f"{client.url}/projects/{project['id']}"
+    with staged_write(db_path) as staged, duckdb.connect(str(staged), config=settings.duckdb_config()) as con:
+        report = label_studio.load_export(con, output, uri, users=users, allowed=allowed)
     print(f"tagifai-annotate: {report.summary()}")
 
 

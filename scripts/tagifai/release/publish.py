@@ -27,12 +27,12 @@ from tagifai.release.store import (
     check_version,
     content_hash,
     file_sha256,
-    fsync_path,
     release_lock,
     releases,
     remove_partials,
     version_folder,
 )
+from tagifai.warehouse.staging import fsync_path
 
 # Where a test may SIGKILL a release (tagifai/pause.py): the lock taken, the Parquet written, the manifest
 # written (the folder still hidden), the folder renamed (not yet flushed).

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import duckdb
 
-from tagifai import settings
+from tagifai import cli_support, settings
 from tagifai.errors import TagifaiError
-from tagifai.ingest.cli import load_parser, run_load
+from tagifai.ingest.api import load
+from tagifai.ingest.cli import add_load_arguments, load_options
 from tagifai.spark.export import export_raw
 
 TARGET_ENV = "TAGIFAI_TARGET"
@@ -34,23 +35,27 @@ def spark_env(base: dict[str, str], spark_dir: Path, raw_dir: Path) -> dict[str,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = load_parser(
-        "Load the data, export it for Spark, then run `dbt build` on the spark target (args after --)."
+    parser = add_load_arguments(
+        cli_support.parser(
+            "tagifai-build-spark",
+            "Load the data, export it for Spark, then run `dbt build` on the spark target (args after --).",
+        )
     )
     parser.add_argument(
         "--spark-dir", help=f"folder for the metastore, warehouse and raw Parquet (default: ${settings.SPARK_DIR_ENV})"
     )
     parser.add_argument("dbt_args", nargs=argparse.REMAINDER, help="passed to dbt build (after --)")
     args = parser.parse_args(argv)
+    cli_support.configure_logging("tagifai-build-spark", args.verbose, args.quiet)
     spark_dir = Path(args.spark_dir).resolve() if args.spark_dir else settings.spark_dir()
     raw_dir = settings.spark_raw_dir() if not args.spark_dir else spark_dir / "raw"
-    db_path = Path(args.duckdb_path).resolve() if args.duckdb_path else settings.duckdb_path()
+    db_path = cli_support.warehouse_path(args.duckdb_path)
     try:
-        run_load(args)
+        load(db_path, load_options(args))
         for report in export_raw(db_path, raw_dir):
             print(f"tagifai-export-spark: {report.summary()}", flush=True)
     except (TagifaiError, duckdb.Error, OSError) as exc:
-        print(f"tagifai: error: {exc}", file=sys.stderr)
+        print(f"tagifai-build-spark: error: {exc}", file=sys.stderr)
         return 1
     spark_dir.mkdir(parents=True, exist_ok=True)
     env = spark_env(dict(os.environ), spark_dir, raw_dir)
