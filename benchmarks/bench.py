@@ -50,7 +50,7 @@ from bench_change import differences, warehouse_fingerprints, write_changed
 from generate import RealShape, generate, read_shape, records, scaled_min_tag_freq
 from measure import CommandFailedError, Measurement, measure
 from tagifai import settings
-from tagifai.build.publish import staging_dir
+from tagifai.warehouse.staging import staging_dir
 
 REAL_SIZE = "2k"
 BIN = Path(sys.executable).parent
