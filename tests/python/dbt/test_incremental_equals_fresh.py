@@ -26,7 +26,7 @@ def _build(db_path: Path, data_dir: Path, *dbt_args: str) -> str:
     args = ["--data-dir", str(data_dir)] + (["--", *dbt_args] if dbt_args else [])
     result = run_build(db_path, *args)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr
-    return result.stdout
+    return result.stdout + result.stderr
 
 
 @pytest.fixture(scope="module")
