@@ -20,7 +20,9 @@
 {%- set fired_names = [] %}
 {%- set keywords = {'any_case': [], 'case_sensitive': []} %}
 {%- for function in functions %}
-    {%- set is_case_sensitive = to_boolean(function.is_case_sensitive, 'is_case_sensitive of labeling function ' ~ function.lf_name) %}
+    {%- set is_case_sensitive = to_boolean(
+        function.is_case_sensitive, 'is_case_sensitive of labeling function ' ~ function.lf_name
+    ) %}
     {%- if labeling_function_kind(function) == 'keyword' %}
         {%- do keywords['case_sensitive' if is_case_sensitive else 'any_case'].append({
             'word': function.pattern if is_case_sensitive else function.pattern | lower,
@@ -67,35 +69,35 @@ fired_by_condition as (
         {%- do words.append(sql_string_literal(keyword.word)) %}
     {%- endfor %}
 
-keywords_{{ suffix }} as (
-    {%- for keyword in keywords[suffix] %}
-    select
-        {{ sql_string_literal(keyword.word) }} as word,
-        {{ sql_string_literal(keyword.lf_name) }} as lf_name
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-),
+    keywords_{{ suffix }} as (
+        {%- for keyword in keywords[suffix] %}
+            select
+                {{ sql_string_literal(keyword.word) }} as word,
+                {{ sql_string_literal(keyword.lf_name) }} as lf_name
+            {%- if not loop.last %}
+                union all
+            {%- endif %}
+        {%- endfor %}
+    ),
 
-words_{{ suffix }} as (
-    select
-        projects.project_id,
-        unnested_list.word,
-        projects.loaded_at
-    from (
+    words_{{ suffix }} as (
         select
-            project_id,
-            text,
-            loaded_at
-        from {{ ref('stg_madewithml__projects') }}
-        {{ since_last_run }}
-    ) as projects
-    {{ unnest_with_position(
-        labeling_function_matched_words(labeling_function_words('projects.text', suffix == 'case_sensitive'), words),
-        'word', 'word_position'
-    ) }}
-),
+            projects.project_id,
+            unnested_list.word,
+            projects.loaded_at
+        from (
+            select
+                project_id,
+                text,
+                loaded_at
+            from {{ ref('stg_madewithml__projects') }}
+            {{ since_last_run }}
+        ) as projects
+        {{ unnest_with_position(
+            labeling_function_matched_words(labeling_function_words('projects.text', suffix == 'case_sensitive'), words),
+            'word', 'word_position'
+        ) }}
+    ),
 {%- endfor %}
 
 fired as (
@@ -105,13 +107,13 @@ fired as (
         loaded_at
     from fired_by_condition
     {%- for suffix in ['any_case', 'case_sensitive'] if keywords[suffix] %}
-    union all
-    select
-        words_{{ suffix }}.project_id,
-        keywords_{{ suffix }}.lf_name,
-        words_{{ suffix }}.loaded_at
-    from words_{{ suffix }}
-    inner join keywords_{{ suffix }} on words_{{ suffix }}.word = keywords_{{ suffix }}.word
+        union all
+        select
+            words_{{ suffix }}.project_id,
+            keywords_{{ suffix }}.lf_name,
+            words_{{ suffix }}.loaded_at
+        from words_{{ suffix }}
+        inner join keywords_{{ suffix }} on words_{{ suffix }}.word = keywords_{{ suffix }}.word
     {%- endfor %}
 ),
 
