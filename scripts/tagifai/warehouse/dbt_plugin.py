@@ -80,13 +80,12 @@ class Plugin(BasePlugin):
         self.published = Path(self.creds.path).expanduser().resolve()
         self.read_only = self.command not in WRITING_COMMANDS
         self.write: StagedWrite | None = None
-        if self.read_only or self.command in JUDGING_COMMANDS:
-            if not self.published.exists():
-                _stop(
-                    f"no warehouse at {self.published} yet: run `dbt build` (or make build) first, which loads "
-                    "the sources and builds it",
-                    EXIT_FAILED,
-                )
+        if (self.read_only or self.command in JUDGING_COMMANDS) and not self.published.exists():
+            _stop(
+                f"no warehouse at {self.published} yet: run `dbt build` (or make build) first, which loads "
+                "the sources and builds it",
+                EXIT_FAILED,
+            )
         if self.read_only:
             return
         try:
