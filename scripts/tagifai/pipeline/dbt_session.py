@@ -109,8 +109,8 @@ class DbtBuild:
         exc = result.exception
         said = f" ({exc})" if isinstance(exc, DbtUsageException | DbtInternalException) else " (see above)"
         return BuildFailedError(
-            f"dbt {what} failed{said}: nothing published, the warehouse is unchanged and readers still "
-            "see the last good build. Fix the error and run again."
+            f"dbt {what} failed{said}: nothing published, the published warehouse is unchanged and readers "
+            "still see the last good build. Fix the error and run again."
         )
 
     def run(self) -> None:
