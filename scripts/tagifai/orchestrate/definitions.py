@@ -1,7 +1,7 @@
 """The Dagster code location of tagifai (pyproject.toml [tool.dagster] points here).
 
-`dagster dev` finds it from the repository root with no flags; `make orchestrate` starts the UI and the
-daemon on 127.0.0.1.
+`dagster dev` finds it from the repository root with no flags; `make orchestrate` (serve.py) starts a code
+server on it, and the UI and the daemon on 127.0.0.1.
 """
 
 from dagster import AssetSelection, Definitions, define_asset_job
