@@ -242,6 +242,11 @@ def sources_fresh_sensor(manifest: Path) -> SensorDefinition:
             results = read_freshness(config.warehouse, manifest)
         except WarehouseNotReady as exc:
             return SkipReason(str(exc))
+        if not results:
+            return SkipReason(
+                f"no source has a freshness rule in {manifest}: the sources YAML declares them, so this manifest "
+                "predates them; delete it and reload the definitions (they parse the project again)"
+            )
         worst = max((result.status for result in results), key=("pass", "warn", "error").index, default="pass")
         lines = [result.describe() for result in results]
         summary = " | ".join(lines)

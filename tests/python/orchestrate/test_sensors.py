@@ -339,3 +339,19 @@ def test_dbt_source_freshness_and_the_sensor_give_the_same_answer(
         part.split(":")[0].rsplit(" ", 1) for part in skipped.skip_message.removeprefix("sources warn: ").split(" | ")
     )
     assert said == expected
+
+
+def test_a_manifest_without_freshness_rules_is_named_in_the_skip_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tagifai.orchestrate.sensors import sources_fresh_sensor
+
+    manifest = tmp_path / "manifest.json"
+    source = {"source_name": "madewithml", "name": "projects", "loaded_at_field": None, "freshness": None}
+    manifest.write_text(json.dumps({"sources": {"source.tagifai.madewithml.projects": source}}))
+    warehouse = tmp_path / "tagifai.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    monkeypatch.setenv("TAGIFAI_DUCKDB_PATH", str(warehouse))
+    with DagsterInstance.ephemeral() as instance:
+        result = sources_fresh_sensor(manifest).evaluate_tick(build_sensor_context(instance=instance))
+    assert f"no source has a freshness rule in {manifest}" in result.skip_message
