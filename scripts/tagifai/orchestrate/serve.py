@@ -16,7 +16,6 @@ others and exits 1, naming it.
 
 from __future__ import annotations
 
-import argparse
 import os
 import signal
 import subprocess
@@ -312,13 +311,9 @@ class Launcher:
         )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description="Start the Dagster UI, daemon and code server for tagifai on 127.0.0.1 (Ctrl-C stops them)."
-    )
-    parser.add_argument("--port", type=int, default=3000, help="the UI's port (default 3000)")
-    args = parser.parse_args(argv)
-    launcher = Launcher(port=args.port, home=prepare_home(dagster_home()))
+def serve(port: int) -> int:
+    """Run the UI, daemon and code server until a signal stops them; the launcher's exit code."""
+    launcher = Launcher(port=port, home=prepare_home(dagster_home()))
     launcher.install_handlers()
     with tempfile.TemporaryDirectory(prefix="tagifai-orchestrate-") as folder:
         try:
@@ -326,7 +321,3 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             launcher.stop()
     return code
-
-
-if __name__ == "__main__":
-    sys.exit(main())
