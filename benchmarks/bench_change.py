@@ -24,7 +24,7 @@ from tagifai import settings
 # When and by which load a row came: differ between a build made in steps and one made at once.
 PROVENANCE_COLUMNS = frozenset({"loaded_at", "load_id", "source_uri", "source_position"})
 # One row per build by design.
-PER_BUILD_TABLES = frozenset({"marts.build_parameters"})
+PER_BUILD_TABLES = frozenset({"marts.build_history", "marts.build_parameters"})  # one row per build or per run
 COMPARED_SCHEMAS = ("intermediate", "marts")
 
 

@@ -13,7 +13,10 @@
     query returning one text, read when the model runs (after its parents are built). -#}
 {% macro project_batch(fingerprint_sql) -%}
     {%- set plan = {'is_full': true, 'fingerprint': '', 'bookmark': none} -%}
-    {%- if not execute or target.type == 'spark' -%}
+    {#- A unit test renders the model over its given rows (CTEs, not tables), and `dbt compile` or `show`
+        builds nothing: the full query, with nothing read. -#}
+    {%- if not execute or target.type == 'spark' or model.resource_type == 'unit_test'
+        or flags.WHICH not in ('build', 'run', 'retry') -%}
         {{ return(plan) }}
     {%- endif -%}
     {%- set shared = run_query(fingerprint_sql).columns[0].values()[0] -%}

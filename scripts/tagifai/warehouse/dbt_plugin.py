@@ -23,9 +23,12 @@ it first, it hands the stage to dbt through $TAGIFAI_HELD_STAGE and publishes it
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import signal
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -41,6 +44,8 @@ from tagifai.warehouse.staging import HELD_STAGE_ENV, StagedWrite, WarehouseBusy
 _ACTIVE: dict[Path, StagedWrite] = {}
 
 WRITING_COMMANDS = frozenset({"build", "run", "test", "seed", "snapshot", "retry", "run-operation", "clone"})
+# Reading commands that have nothing to say without a warehouse: they stop in one line naming dbt build.
+NEEDS_DATA_COMMANDS = frozenset({"show", "test", "freshness"})
 # Writing commands that read the sources: on a fresh clone (no warehouse) they load them first. `dbt seed`
 # needs no source, and `dbt test` on nothing has nothing to judge (it stops, naming dbt build).
 LOADING_COMMANDS = frozenset({"build", "run", "snapshot", "retry"})
@@ -81,11 +86,19 @@ class Plugin(BasePlugin):
         self.read_only = self.command not in WRITING_COMMANDS
         self.write: StagedWrite | None = None
         if (self.read_only or self.command in JUDGING_COMMANDS) and not self.published.exists():
-            _stop(
-                f"no warehouse at {self.published} yet: run `dbt build` (or make build) first, which loads "
-                "the sources and builds it",
-                EXIT_FAILED,
-            )
+            if self.command in NEEDS_DATA_COMMANDS:
+                _stop(
+                    f"no warehouse at {self.published} yet: run `dbt build` (or make build) first, which loads "
+                    "the sources and builds it",
+                    EXIT_FAILED,
+                )
+            # dbt compile, ls, parse or docs generate on a fresh clone: an empty database of the same name,
+            # thrown away with the process, so nothing appears where the warehouse will be.
+            scratch = Path(tempfile.mkdtemp(prefix="tagifai-no-warehouse-")) / self.published.name
+            atexit.register(shutil.rmtree, scratch.parent, ignore_errors=True)
+            self.creds.path = str(scratch)
+            self.read_only = False
+            return
         if self.read_only:
             return
         try:
