@@ -88,13 +88,19 @@ def combine(
     function_tag: np.ndarray,
     function_label: np.ndarray,
 ) -> np.ndarray:
-    """q for each (project, tag): sigmoid(logit(p) + sum of the signed weights of the functions that fire)."""
+    """q for each (project, tag): sigmoid(logit(p) + sum of the signed weights of the functions that fire).
+
+    Where no function of the tag fires, q is p itself (not p through logit and back).
+    """
+    probabilities = np.asarray(probabilities, dtype=np.float64)
     log_odds = logit(probabilities)
+    any_fired = np.zeros(probabilities.shape, dtype=bool)
     signed = np.where(np.asarray(function_label) == 1, 1.0, -1.0) * np.asarray(weights, dtype=np.float64)
-    contribution = np.asarray(fired, dtype=np.float64) * signed[None, :]  # (N, F)
+    fired = np.asarray(fired, dtype=bool)
     for f, k in enumerate(function_tag):
-        log_odds[:, k] += contribution[:, f]
-    return sigmoid(log_odds)
+        log_odds[:, k] += fired[:, f] * signed[f]
+        any_fired[:, k] |= fired[:, f]
+    return np.where(any_fired, sigmoid(log_odds), probabilities)
 
 
 def functions_alone(fired: np.ndarray, function_tag: np.ndarray, function_label: np.ndarray, n_tags: int) -> np.ndarray:
