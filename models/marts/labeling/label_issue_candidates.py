@@ -1,6 +1,8 @@
 """label_issue_candidates: every (labeled project, kept tag) confident learning flags as a likely label
 error, ranked; marts.label_issues keeps the top of it (tagifai/labelmodel/issues.py)."""
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -8,7 +10,7 @@ from tagifai.labelmodel.frames import label_matrix, wide
 from tagifai.labelmodel.issues import find_issues
 
 
-def model(dbt, session):
+def model(dbt: Any, session: Any) -> pd.DataFrame:
     dbt.config(materialized="table", tags=["duckdb_only"])
     tags = [row[0] for row in dbt.ref("tag_frequencies").filter("is_kept").order("tag").fetchall()]
     labeled = dbt.ref("labeled_projects").select("id, tags").order("id").fetchall()

@@ -2,6 +2,8 @@
 functions, each function weighted by its precision and recall on held-out folds (formula: the YAML and
 tagifai/labelmodel/combine.py)."""
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -9,7 +11,7 @@ from tagifai.labelmodel.combine import combine, function_stats, held_out_combine
 from tagifai.labelmodel.frames import Functions, label_matrix, long_frame, wide
 
 
-def model(dbt, session):
+def model(dbt: Any, session: Any) -> pd.DataFrame:
     dbt.config(materialized="table", tags=["duckdb_only"])
     tags = [row[0] for row in dbt.ref("tag_frequencies").filter("is_kept").order("tag").fetchall()]
     predictions = dbt.ref("tag_model_predictions").df()

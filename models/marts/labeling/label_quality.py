@@ -1,16 +1,18 @@
 """marts.label_quality: one row per build, how good the learned labels are (docs/labeling.md)."""
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from tagifai.labelmodel.classifier import C, N_FOLDS, SEED
+from tagifai.labelmodel.classifier import N_FOLDS, SEED, C
 from tagifai.labelmodel.combine import functions_alone
 from tagifai.labelmodel.frames import Functions, label_matrix, wide
 from tagifai.labelmodel.metrics import macro_f1, micro_f1, precision_at_1, precision_recall
 from tagifai.labelmodel.time_split import time_split
 
 
-def model(dbt, session):
+def model(dbt: Any, session: Any) -> pd.DataFrame:
     dbt.config(materialized="table", tags=["duckdb_only"])
     max_train_rows = int(dbt.config.get("max_train_rows"))
     min_precision = float(dbt.config.get("auto_accept_min_precision"))

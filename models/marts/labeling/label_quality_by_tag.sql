@@ -29,7 +29,7 @@ scored as (
 counts as (
     select
         tag,
-        sum(case when is_given then 1 else 0 end) as n_labeled,
+        cast(sum(case when is_given then 1 else 0 end) as bigint) as n_labeled,
         sum(case when is_given and classifier_says then 1 else 0 end) as classifier_tp,
         sum(case when not is_given and classifier_says then 1 else 0 end) as classifier_fp,
         sum(case when is_given and not classifier_says then 1 else 0 end) as classifier_fn,
@@ -56,11 +56,12 @@ issues as (
     group by tag
 ),
 
-final as (
+metrics as (
     select
         kept_tags.tag,
-        cast(coalesce(counts.n_labeled, 0) as bigint) as n_labeled,
+        counts.n_labeled,
         cast(coalesce(functions.n_functions, 0) as bigint) as n_functions,
+        cast(coalesce(issues.n_label_issues_flagged, 0) as bigint) as n_label_issues_flagged,
         counts.classifier_tp / nullif(counts.classifier_tp + counts.classifier_fp, 0) as classifier_precision,
         counts.classifier_tp / nullif(counts.classifier_tp + counts.classifier_fn, 0) as classifier_recall,
         2.0 * counts.classifier_tp
@@ -68,12 +69,26 @@ final as (
         counts.label_model_tp / nullif(counts.label_model_tp + counts.label_model_fp, 0) as label_model_precision,
         counts.label_model_tp / nullif(counts.label_model_tp + counts.label_model_fn, 0) as label_model_recall,
         2.0 * counts.label_model_tp
-        / nullif(2 * counts.label_model_tp + counts.label_model_fp + counts.label_model_fn, 0) as label_model_f1,
-        cast(coalesce(issues.n_label_issues_flagged, 0) as bigint) as n_label_issues_flagged
+        / nullif(2 * counts.label_model_tp + counts.label_model_fp + counts.label_model_fn, 0) as label_model_f1
     from kept_tags
     left join counts on kept_tags.tag = counts.tag
     left join functions on kept_tags.tag = functions.tag
     left join issues on kept_tags.tag = issues.tag
+),
+
+final as (
+    select
+        tag,
+        n_labeled,
+        n_functions,
+        classifier_precision,
+        classifier_recall,
+        classifier_f1,
+        label_model_precision,
+        label_model_recall,
+        label_model_f1,
+        n_label_issues_flagged
+    from metrics
 )
 
 select * from final

@@ -6,6 +6,8 @@ new and changed unlabeled projects are predicted; otherwise everything is refit 
 _labeling__models.yml deletes the rows of other versions). See docs/labeling.md.
 """
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -13,7 +15,7 @@ from tagifai.labelmodel.classifier import N_FOLDS, SEED, fit_predict, out_of_fol
 from tagifai.labelmodel.frames import label_matrix, long_frame
 
 
-def model(dbt, session):
+def model(dbt: Any, session: Any) -> pd.DataFrame:
     dbt.config(materialized="incremental", incremental_strategy="append", tags=["duckdb_only"])
     max_train_rows = int(dbt.config.get("max_train_rows"))
     version = dbt.ref("int_tag_model_version").fetchall()[0][0]
@@ -36,9 +38,7 @@ def model(dbt, session):
     else:
         probabilities, folds = np.zeros((0, len(tags))), np.zeros(0, dtype=np.int64)
         labeled_ids = []
-        to_predict = projects.filter(
-            f"loaded_at > (select coalesce(max(loaded_at), '1900-01-01') from {dbt.this})"
-        )
+        to_predict = projects.filter(f"loaded_at > (select coalesce(max(loaded_at), '1900-01-01') from {dbt.this})")
     loaded_at = {row[0]: row[2] for row in projects.fetchall()}
     labeled_set = {row[0] for row in labeled}
     unlabeled = [row for row in to_predict.fetchall() if row[0] not in labeled_set]

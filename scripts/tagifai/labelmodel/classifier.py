@@ -60,9 +60,7 @@ def training_sample(project_ids: Sequence[int], max_rows: int, seed: int = SEED)
     return np.sort(np.argsort(keys, kind="stable")[:max_rows])
 
 
-def _fit_predict(
-    train_texts: Sequence[str], train_labels: np.ndarray, texts: Sequence[str], seed: int
-) -> np.ndarray:
+def _fit_predict(train_texts: Sequence[str], train_labels: np.ndarray, texts: Sequence[str], seed: int) -> np.ndarray:
     """Fit on (train_texts, train_labels) and return P(tag) for `texts`, shape (len(texts), K).
 
     A tag with no positive (or no negative) example in the training rows cannot be fit: its probability is

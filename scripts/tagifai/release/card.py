@@ -69,7 +69,9 @@ def _number(value: Any, digits: int = 3) -> str:
 
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
-    lines += ["| " + " | ".join(_number(cell) if not isinstance(cell, str) else cell for cell in row) + " |" for row in rows]
+    lines += [
+        "| " + " | ".join(_number(cell) if not isinstance(cell, str) else cell for cell in row) + " |" for row in rows
+    ]
     return lines
 
 
@@ -115,7 +117,10 @@ def render_card(manifest: dict[str, Any]) -> str:
         "",
         "## Tag counts",
         "",
-        *_table(["tag", "projects"], [[tag, count] for tag, count in sorted(tag_counts.items(), key=lambda x: (-x[1], x[0]))]),
+        *_table(
+            ["tag", "projects"],
+            [[tag, count] for tag, count in sorted(tag_counts.items(), key=lambda x: (-x[1], x[0]))],
+        ),
         "",
         "## Label quality",
         "",
@@ -134,8 +139,16 @@ def render_card(manifest: dict[str, Any]) -> str:
                 [
                     ["micro-F1 (at 0.5)", quality.get("classifier_micro_f1"), quality.get("label_model_micro_f1")],
                     ["macro-F1", quality.get("classifier_macro_f1"), quality.get("label_model_macro_f1")],
-                    ["precision@1", quality.get("classifier_precision_at_1"), quality.get("label_model_precision_at_1")],
-                    ["micro precision", quality.get("classifier_micro_precision"), quality.get("label_model_micro_precision")],
+                    [
+                        "precision@1",
+                        quality.get("classifier_precision_at_1"),
+                        quality.get("label_model_precision_at_1"),
+                    ],
+                    [
+                        "micro precision",
+                        quality.get("classifier_micro_precision"),
+                        quality.get("label_model_micro_precision"),
+                    ],
                     ["micro recall", quality.get("classifier_micro_recall"), quality.get("label_model_micro_recall")],
                 ],
             ),
@@ -185,13 +198,16 @@ def render_card(manifest: dict[str, Any]) -> str:
         "",
         "## Provenance",
         "",
-        *[f"- input {item['source']}: `{item['uri']}` (load {item['load_id']}, {item['n_rows']} rows, sha256 "
-          f"{item['sha256'] or 'not hashed'})" for item in manifest["inputs"]],
+        *[
+            f"- input {item['source']}: `{item['uri']}` (load {item['load_id']}, {item['n_rows']} rows, sha256 "
+            f"{item['sha256'] or 'not hashed'})"
+            for item in manifest["inputs"]
+        ],
         f"- code: git {code.get('git_commit')}{' (with uncommitted changes)' if code.get('git_dirty') else ''}, "
         f"tagifai {code.get('tagifai_version')}, dbt {code.get('dbt_version')}, duckdb {code.get('duckdb_version')}",
-        f"- build: invocation {build['invocation_id']} at {build['built_at']}; tests: "
-        f"{build['tests']}",
-        f"- gates: {', '.join(r['gate'] + (' passed' if r['passed'] else ' FAILED') for r in manifest['gates']['results'])}",
+        f"- build: invocation {build['invocation_id']} at {build['built_at']}; tests: {build['tests']}",
+        "- gates: "
+        + ", ".join(r["gate"] + (" passed" if r["passed"] else " FAILED") for r in manifest["gates"]["results"]),
         "",
         "## Known limitations",
         "",

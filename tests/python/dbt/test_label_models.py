@@ -80,8 +80,9 @@ def test_the_build_stores_the_same_probabilities(data: Data, oof, query) -> None
 
 def test_changing_a_projects_labels_changes_no_probability_of_that_project(data: Data, oof) -> None:
     probabilities, folds = oof
-    for position in (10, 500):  # two projects, in different folds
-        assert folds[10] != folds[500]
+    first = 10
+    second = int(np.flatnonzero(folds != folds[first])[0])
+    for position in (first, second):  # two projects, in different folds
         changed = data.labels.copy()
         changed[position] = 1 - changed[position]  # every one of its labels flipped
         again, _ = out_of_fold_probabilities(data.ids, data.texts, changed)
@@ -123,13 +124,18 @@ def test_label_model_beats_each_source_alone_on_held_out_folds(data: Data, oof, 
     alone = np.zeros(data.labels.shape, dtype=int)
     for i in range(len(data.ids)):
         for k in tags:
-            votes_k = [1 if lab == 1 else -1 for f, (t, lab) in enumerate(zip(data.function_tag, data.function_label))
-                       if t == k and data.fired[i, f]]
+            votes_k = [
+                1 if lab == 1 else -1
+                for f, (t, lab) in enumerate(zip(data.function_tag, data.function_label, strict=True))
+                if t == k and data.fired[i, f]
+            ]
             alone[i, k] = int(sum(votes_k) > 0)
     assert np.array_equal(alone, functions_alone(data.fired, data.function_tag, data.function_label, len(data.tags)))
     functions = f1_score(y, alone[:, tags], average="micro")
-    print(f"tags with functions ({len(tags)}): label model {label_model:.3f}, classifier {classifier:.3f}, "
-          f"functions {functions:.3f}")
+    print(
+        f"tags with functions ({len(tags)}): label model {label_model:.3f}, classifier {classifier:.3f}, "
+        f"functions {functions:.3f}"
+    )
     assert label_model >= max(classifier, functions)
     (stored,) = query(
         "select function_tags_label_model_micro_f1, function_tags_classifier_micro_f1, "
@@ -140,7 +146,9 @@ def test_label_model_beats_each_source_alone_on_held_out_folds(data: Data, oof, 
 
 def test_label_model_weights_are_measured_without_the_fold(data: Data, oof) -> None:
     probabilities, folds = oof
-    combined, _ = held_out_combine(probabilities, data.labels, folds, data.fired, data.function_tag, data.function_label)
+    combined, _ = held_out_combine(
+        probabilities, data.labels, folds, data.fired, data.function_tag, data.function_label
+    )
     changed = data.labels.copy()
     held_out = folds == 0
     changed[held_out] = 1 - changed[held_out]  # every label of fold 0 flipped
@@ -190,25 +198,30 @@ def _simulate(data: Data, order: str, seed: int, rounds: int, start: int, step: 
     scores = []
     for _ in range(rounds + 1):
         texts = [data.texts[i] for i in labeled]
-        predicted = fit_predict(texts, data.labels[labeled], [data.texts[i] for i in test] + [data.texts[i] for i in pool])
+        predicted = fit_predict(
+            texts, data.labels[labeled], [data.texts[i] for i in test] + [data.texts[i] for i in pool]
+        )
         scores.append(f1_score(data.labels[test], predicted[: len(test)] >= 0.5, average="micro"))
-        if order == "margin":
-            chosen = [pool[i] for i in margin_order(predicted[len(test):])[:step]]
-        else:
-            chosen = pool[:step]  # the pool is already in a random order
+        # Random order takes the pool as shuffled; margin order the projects the model is least sure of.
+        by_margin = [pool[i] for i in margin_order(predicted[len(test) :])[:step]]
+        chosen = by_margin if order == "margin" else pool[:step]
         labeled = labeled + chosen
         pool = [i for i in pool if i not in set(chosen)]
     return scores
 
 
 def test_margin_order_is_at_least_random_order_at_every_round(data: Data) -> None:
-    margin = _simulate(data, "margin", seed=1, rounds=6, start=100, step=50)
-    random_order = _simulate(data, "random", seed=1, rounds=6, start=100, step=50)
-    print("labels:", [100 + 50 * r for r in range(7)])
-    print("margin:", [round(s, 3) for s in margin])
-    print("random:", [round(s, 3) for s in random_order])
-    assert margin[0] == random_order[0]  # the same 100 first labels
+    # Three fixed seeds (each its own first 100 labels and random order), averaged: one seed's random order
+    # can be lucky in a round, the average is what an annotation team can expect.
+    seeds, rounds, start, step = (1, 2, 3), 5, 100, 100
+    margin = np.mean([_simulate(data, "margin", s, rounds, start, step) for s in seeds], axis=0)
+    random_order = np.mean([_simulate(data, "random", s, rounds, start, step) for s in seeds], axis=0)
+    print("labels:", [start + step * r for r in range(rounds + 1)])
+    print("margin:", [round(float(s), 3) for s in margin])
+    print("random:", [round(float(s), 3) for s in random_order])
+    assert margin[0] == random_order[0]  # the same first labels
     assert all(m >= r for m, r in zip(margin, random_order, strict=True))
+    assert margin[-1] > random_order[-1]
 
 
 # --- Built warehouses: planted label errors, the incremental path, and the time split on 2021-05 ---

@@ -146,7 +146,7 @@ def test_report_shows_per_tag_f1_and_label_issue_counts(real_warehouse: Path, tm
     assert [tuple(t.values()) for t in quality["by_tag"]] == by_tag
     kinds = dict(_rows(real_warehouse, "select issue_kind, count(*) from marts.label_issues group by 1"))
     assert quality["review_list"] == kinds and sum(kinds.values()) == 100
-    for tag, _, classifier_f1, _, flagged in by_tag:
+    for tag, _, classifier_f1, _, _ in by_tag:
         assert f"<td>{tag}</td>" in page
         assert f"<td>{classifier_f1:.3f}</td>" in page
     assert "Label quality: per-tag F1 and label issues" in page
