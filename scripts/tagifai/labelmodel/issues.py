@@ -37,7 +37,10 @@ def find_issues(labels: np.ndarray, probabilities: np.ndarray) -> list[LabelIssu
         given = [list(np.flatnonzero(row)) for row in y[:, judged]]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            flagged[:, judged] = np.asarray(find_multilabel_issues_per_class(given, p[:, judged]), dtype=bool)
+            # n_jobs=1: cleanlab's default starts a process pool per tag, ten times slower here (and dbt runs
+            # this inside the build's own process).
+            found = find_multilabel_issues_per_class(given, p[:, judged], n_jobs=1)
+            flagged[:, judged] = np.asarray(found, dtype=bool)
     quality = np.where(y == 1, p, 1 - p)
     rows, tags = np.nonzero(flagged)
     order = np.lexsort((tags, rows, quality[rows, tags]))

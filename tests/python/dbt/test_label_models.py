@@ -276,7 +276,16 @@ def planted_warehouse(real_data_dir: Path, tmp_path_factory: pytest.TempPathFact
     assert differences == planted and len(planted) == 2 * int(PLANT_SHARE * len(before))
     db_path = folder / "tagifai.duckdb"
     assert run_loader(db_path, "--data-dir", str(folder / "data")).returncode == 0
-    run_dbt(db_path, "build", "--select", "+label_issues", "--vars", "{label_issues_max_rows: 0}")
+    run_dbt(
+        db_path,
+        "build",
+        "--select",
+        "+label_issues",
+        "--indirect-selection",
+        "cautious",
+        "--vars",
+        "{label_issues_max_rows: 0}",
+    )
     return db_path, planted, folder
 
 
@@ -318,7 +327,7 @@ def test_an_unchanged_fingerprint_predicts_only_the_changed_project(planted_ware
     copy = tmp_path / "tagifai.duckdb"
     copy.write_bytes(db_path.read_bytes())
     assert run_loader(copy, "--data-dir", str(changed)).returncode == 0
-    run_dbt(copy, "build", "--select", "+tag_model_predictions")
+    run_dbt(copy, "build", "--select", "+tag_model_predictions", "--indirect-selection", "cautious")
     with duckdb.connect(str(copy), read_only=True) as con:
         after = {(r[0], r[1]): r[2:] for r in con.execute(sql).fetchall()}
     assert after.keys() == before.keys()
@@ -334,7 +343,7 @@ def test_time_split_on_2021_05_auto_accepts_half_the_new_labels(
     may = shared_dataset("2021-05", real_data_dir)
     db_path = tmp_path_factory.mktemp("may_labels") / "tagifai.duckdb"
     assert run_loader(db_path, "--data-dir", str(may)).returncode == 0
-    run_dbt(db_path, "build", "--select", "+label_quality")
+    run_dbt(db_path, "build", "--select", "+label_quality", "--indirect-selection", "cautious")
     with duckdb.connect(str(db_path), read_only=True) as con:
         relation = con.sql("select * from marts.label_quality")
         quality = dict(zip(relation.columns, relation.fetchall()[0], strict=True))
