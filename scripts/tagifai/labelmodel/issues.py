@@ -37,8 +37,8 @@ def find_issues(labels: np.ndarray, probabilities: np.ndarray) -> list[LabelIssu
         given = [list(np.flatnonzero(row)) for row in y[:, judged]]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            # n_jobs=1: cleanlab's default starts a process pool per tag, ten times slower here (and dbt runs
-            # this inside the build's own process).
+            # n_jobs=1: no process pool, which would start inside dbt's own process and cost more than the
+            # work it shares out.
             found = find_multilabel_issues_per_class(given, p[:, judged], n_jobs=1)
             flagged[:, judged] = np.asarray(found, dtype=bool)
     quality = np.where(y == 1, p, 1 - p)
