@@ -346,7 +346,8 @@ def test_time_split_on_2021_05_auto_accepts_half_the_new_labels(
     run_dbt(db_path, "build", "--select", "+label_quality", "--indirect-selection", "cautious")
     with duckdb.connect(str(db_path), read_only=True) as con:
         relation = con.sql("select * from marts.label_quality")
-        quality = dict(zip(relation.columns, relation.fetchall()[0], strict=True))
+        columns = relation.columns
+        quality = dict(zip(columns, relation.fetchall()[0], strict=True))
     gold, _ = gold_labels(may)
     created = {int(p["id"]): p["created_on"] for p in json.loads((may / "projects.json").read_text())}
     order = sorted(gold, key=lambda i: (created[i], i))

@@ -49,9 +49,10 @@ def test_the_manifest_records_label_quality_as_built(released: Path, real_wareho
     manifest = json.loads((released / "manifest.json").read_text())
     with duckdb.connect(str(real_warehouse), read_only=True) as con:
         relation = con.sql("select * from marts.label_quality")
+        columns = relation.columns
         (row,) = relation.fetchall()
         by_tag = con.execute("select tag, classifier_f1 from marts.label_quality_by_tag").fetchall()
-    built = dict(zip(relation.columns, row, strict=True))
+    built = dict(zip(columns, row, strict=True))
     quality = manifest["label_quality"]
     for name in ("classifier_micro_f1", "classifier_precision_at_1", "label_model_micro_f1", "n_label_issues_flagged"):
         assert quality[name] == pytest.approx(built[name])
