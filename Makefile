@@ -142,7 +142,7 @@ lint: $(TEST_STAMP)  ## ruff on Python, sqlfluff (dbt templater) on models/, mac
 	@# The templater compiles each model against a warehouse: the models that read a seed while they
 	@# compile (the labeling functions) need it there, or sqlfluff skips them.
 	lint_dir=$$(mktemp -d) && \
-	TAGIFAI_DUCKDB_PATH=$$lint_dir/lint.duckdb TAGIFAI_DUCKDB_ACCESS_MODE=read_write $(BIN)/dbt seed --quiet --select labeling_functions --target-path $$lint_dir/target && \
+	TAGIFAI_DUCKDB_PATH=$$lint_dir/lint.duckdb $(BIN)/dbt seed --quiet --select labeling_functions --target-path $$lint_dir/target && \
 	TAGIFAI_DUCKDB_PATH=$$lint_dir/lint.duckdb $(BIN)/sqlfluff lint models macros tests snapshots
 
 dbt-score: $(TEST_STAMP)  ## Conventions on the manifest: descriptions, primary-key tests, sources only in staging.

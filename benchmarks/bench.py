@@ -49,7 +49,7 @@ import duckdb
 from generate import RealShape, generate, read_shape, records, scaled_min_tag_freq
 from measure import CommandFailedError, Measurement, measure
 from tagifai import settings
-from tagifai.build.publish import staging_dir
+from tagifai.warehouse.staging import staging_dir
 
 REAL_SIZE = "2k"
 BIN = Path(sys.executable).parent
@@ -195,7 +195,6 @@ def _dbt_env(db_path: Path) -> dict[str, str]:
     return {
         **os.environ,
         settings.DUCKDB_PATH_ENV: str(db_path),
-        settings.DUCKDB_ACCESS_MODE_ENV: "read_write",
         "DBT_PROFILES_DIR": str(settings.PROJECT_ROOT),
     }
 
@@ -338,7 +337,7 @@ MAIN_JOB_TARGET = "dbt_target_main"
 def _user_env(db_path: Path) -> dict[str, str]:
     """The environment of a user's `make build` on `db_path`: no access-mode override (tagifai-build opens
     its staged copy read-write itself), dbt's target and logs in the benchmark's folder."""
-    env = {name: value for name, value in os.environ.items() if name not in {settings.DUCKDB_ACCESS_MODE_ENV}}
+    env = dict(os.environ)
     for name in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS"):
         env.pop(name, None)
     env.update({settings.DUCKDB_PATH_ENV: str(db_path), "DBT_PROFILES_DIR": str(settings.PROJECT_ROOT)})

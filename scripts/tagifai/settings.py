@@ -17,8 +17,6 @@ FILE_NAMES = {"projects": "projects.json", "tags": "tags.json"}
 
 DATA_DIR_ENV = "TAGIFAI_DATA_DIR"
 DUCKDB_PATH_ENV = "TAGIFAI_DUCKDB_PATH"
-# profiles.yml opens the warehouse with this DuckDB access mode: read_only unless a build sets read_write.
-DUCKDB_ACCESS_MODE_ENV = "TAGIFAI_DUCKDB_ACCESS_MODE"
 DEFAULT_DUCKDB_PATH = PROJECT_ROOT / "warehouse" / "tagifai.duckdb"
 # DuckDB's memory cap for the loader (profiles.yml reads the same variable for dbt). Above it DuckDB spills
 # to <warehouse>.tmp/, so 20M projects (6 GB of JSON) load in bounded memory; DuckDB's own default is 80%

@@ -1,16 +1,18 @@
 """`tagifai-annotate export|push|pull`: the annotation loop with Label Studio.
 
 export  write the tasks (JSON) and the project config (XML) to a folder, for a manual import
-push    create or update the Label Studio project and its tasks (idempotent: keyed by project id and queue)
+push    create, move, update or close the project's tasks: one task per project, in one queue
 pull    fetch the project's export and load its annotations into raw.annotation_events
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import sys
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,10 +21,19 @@ import duckdb
 
 from tagifai import settings
 from tagifai.annotate.client import URL_ENV, LabelStudio, default_token_file, read_token
-from tagifai.annotate.tasks import Overlap, build_tasks, config_choices, label_config
-from tagifai.build.publish import staged_copy
+from tagifai.annotate.reconcile import pinned, plan
+from tagifai.annotate.tasks import (
+    QUEUES,
+    Overlap,
+    PreAccepted,
+    build_tasks,
+    config_choices,
+    label_config,
+    warehouse_tags,
+)
 from tagifai.errors import TagifaiError
 from tagifai.ingest import label_studio
+from tagifai.warehouse.staging import staged_write
 
 DEFAULT_TITLE = "tagifai"
 
@@ -42,14 +53,31 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--overlap-share", type=float, default=0.3, help="share of tasks given to --overlap annotators (0.3)"
         )
+        command.add_argument(
+            "--pre-accept-threshold",
+            type=_probability,
+            help="keep out of `new` the projects marts.label_model decides alone at this probability (off)",
+        )
     pull = sub.add_parser("pull", help="fetch the project's export and load it into the warehouse")
     pull.add_argument("--output", type=Path, help="keep the export here (default: next to the warehouse)")
+    pull.add_argument(
+        "--export-only",
+        action="store_true",
+        help="only write the export file; the caller loads it with its own build (Dagster's run does)",
+    )
     for command in sub.choices.values():
         command.add_argument("--project-title", default=DEFAULT_TITLE, help="the Label Studio project's title")
         if command is not export:
             command.add_argument("--url", default=os.environ.get(URL_ENV), help=f"Label Studio URL (${URL_ENV})")
             command.add_argument("--token-file", type=Path, help=f"token file (default {default_token_file()})")
     return parser
+
+
+def _probability(value: str) -> float:
+    number = float(value)
+    if not 0.5 < number <= 1:
+        raise argparse.ArgumentTypeError(f"{value}: a probability above 0.5 and at most 1 is needed")
+    return number
 
 
 def _db_path(args: argparse.Namespace) -> Path:
@@ -71,18 +99,38 @@ def _client(args: argparse.Namespace) -> LabelStudio:
 
 
 def run_export(args: argparse.Namespace) -> None:
-    tasks, tags = build_tasks(_db_path(args), args.limit)
+    batch = build_tasks(_db_path(args), args.limit, pre_accept_threshold=args.pre_accept_threshold)
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    (args.out_dir / "tasks.json").write_text(json.dumps(tasks, indent=1, ensure_ascii=False), encoding="utf-8")
-    (args.out_dir / "label_config.xml").write_text(label_config(tags), encoding="utf-8")
+    (args.out_dir / "tasks.json").write_text(json.dumps(batch.tasks, indent=1, ensure_ascii=False), encoding="utf-8")
+    (args.out_dir / "label_config.xml").write_text(label_config(batch.tags), encoding="utf-8")
     (args.out_dir / "project_settings.json").write_text(json.dumps(_overlap(args).project_settings(), indent=1))
-    print(f"tagifai-annotate: {len(tasks)} tasks, a config over {len(tags)} kept tags -> {args.out_dir}")
+    if batch.pre_accepted:
+        _write_pre_accepted(args.out_dir / "pre_accepted.csv", batch.pre_accepted, args.pre_accept_threshold)
+    print(f"tagifai-annotate: {len(batch.tasks)} tasks, a config over {len(batch.tags)} kept tags -> {args.out_dir}")
+
+
+def _write_pre_accepted(path: Path, rows: list[PreAccepted], threshold: float) -> None:
+    """The labels the label model decided alone: a record for people, never an annotation event."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["project_id", "tag", "probability", "model_version", "threshold"])
+        writer.writerows([r.project_id, r.tag, r.probability, r.model_version, threshold] for r in rows)
+
+
+def _replace_prediction(client: LabelStudio, task_id: int, body: dict[str, Any]) -> None:
+    """The task's data and its one prediction, as `body` has them (earlier predictions deleted)."""
+    client.request("PATCH", f"/api/tasks/{task_id}", json={"data": body["data"]})
+    for old in client.request("GET", "/api/predictions", params={"task": task_id}) or []:
+        client.request("DELETE", f"/api/predictions/{old['id']}")
+    client.request("POST", "/api/predictions", json={"task": task_id, **body["predictions"][0]})
 
 
 def run_push(args: argparse.Namespace) -> None:
     client = _client(args)
-    tasks, tags = build_tasks(_db_path(args), args.limit)
-    config = {"label_config": label_config(tags), **_overlap(args).project_settings()}
+    db_path = _db_path(args)
+    # Fails early, before anything changes, on a warehouse not built.
+    config = {"label_config": label_config(warehouse_tags(db_path)), **_overlap(args).project_settings()}
     project = client.project_by_title(args.project_title)
     if project is None:
         project = client.request("POST", "/api/projects", json={"title": args.project_title, **config})
@@ -90,26 +138,43 @@ def run_push(args: argparse.Namespace) -> None:
     elif any(project.get(name) != value for name, value in config.items()):
         client.request("PATCH", f"/api/projects/{project['id']}", json=config)
         print(f"tagifai-annotate: updated the config of project {args.project_title!r} (id {project['id']})")
-    existing = {t["data"].get("tagifai_key"): t for t in client.tasks(project["id"]) if isinstance(t.get("data"), dict)}
-    new = [task for task in tasks if task["data"]["tagifai_key"] not in existing]
-    changed = [
-        task
-        for task in tasks
-        if task["data"]["tagifai_key"] in existing
-        and existing[task["data"]["tagifai_key"]]["data"].get("tagifai_hash") != task["data"]["tagifai_hash"]
-    ]
-    if new:
-        client.request("POST", f"/api/projects/{project['id']}/import", json=new)
-    for task in changed:
-        task_id = existing[task["data"]["tagifai_key"]]["id"]
-        client.request("PATCH", f"/api/tasks/{task_id}", json={"data": task["data"]})
-        body: dict[str, Any] = {"task": task_id, **task["predictions"][0]}
-        client.request("POST", "/api/predictions", json=body)
-    unchanged = len(tasks) - len(new) - len(changed)
-    print(
-        f"tagifai-annotate: {client.url}/projects/{project['id']}: {len(new)} tasks created, "
-        f"{len(changed)} updated, {unchanged} unchanged"
-    )
+    existing = client.tasks(project["id"])
+    batch = build_tasks(db_path, args.limit, pinned(existing), args.pre_accept_threshold)
+    changes = plan(existing, batch.tasks)
+    if changes.created:
+        client.request("POST", f"/api/projects/{project['id']}/import", json=changes.created)
+    for task_id, body in [*changes.moved, *changes.updated]:
+        _replace_prediction(client, task_id, body)
+    for task_id in changes.closed:
+        client.request("DELETE", f"/api/tasks/{task_id}")
+    if batch.pre_accepted:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        where = db_path.parent / "label-studio" / "pre_accepted" / f"{args.project_title}-{stamp}.csv"
+        _write_pre_accepted(where, batch.pre_accepted, args.pre_accept_threshold)
+        n_projects = len({r.project_id for r in batch.pre_accepted})
+        print(
+            f"tagifai-annotate: {len(batch.pre_accepted)} labels on {n_projects} projects pre-accepted at "
+            f"probability >= {args.pre_accept_threshold} (not sent to annotators; listed in {where})"
+        )
+    by_queue = Counter(body["data"]["queue"] for body in batch.tasks)
+    print("tagifai-annotate: queues: " + ", ".join(f"{q} {by_queue.get(q, 0)}" for q in QUEUES))
+    print(f"tagifai-annotate: {client.url}/projects/{project['id']}: {changes.summary()}")
+
+
+def _with_user_emails(export: object, users: dict[int, str]) -> object:
+    """The export with each annotator id replaced by {id, email}, so that whoever loads the file later
+    (Dagster's run, with no access to the users API) names annotators by email as a pull does."""
+    if not isinstance(export, list):
+        return export
+    for task in export:
+        if not isinstance(task, dict):
+            continue
+        for annotation in task.get("annotations") or []:
+            if isinstance(annotation, dict) and type(annotation.get("completed_by")) is int:
+                user = annotation["completed_by"]
+                if user in users:
+                    annotation["completed_by"] = {"id": user, "email": users[user]}
+    return export
 
 
 def run_pull(args: argparse.Namespace) -> None:
@@ -124,12 +189,14 @@ def run_pull(args: argparse.Namespace) -> None:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     output = args.output or db_path.parent / "label-studio" / "exports" / f"{args.project_title}-{stamp}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+    output.write_text(json.dumps(_with_user_emails(export, users), ensure_ascii=False), encoding="utf-8")
     # One source per Label Studio project, so a pull replaces the rejects of the previous one.
-    uri = f"{client.url}/projects/{project['id']}"
-    with staged_copy(db_path) as staged, duckdb.connect(str(staged), config=settings.duckdb_config()) as con:
-        report = label_studio.load_export(con, output, uri, users=users, allowed=allowed)
     print(f"tagifai-annotate: export kept in {output}")
+    if args.export_only:
+        return  # the caller's own load takes it in (Dagster's run loads it with the sources, then builds)
+    uri = f"{client.url}/projects/{project['id']}"
+    with staged_write(db_path) as staged, duckdb.connect(str(staged), config=settings.duckdb_config()) as con:
+        report = label_studio.load_export(con, output, uri, users=users, allowed=allowed)
     print(f"tagifai-annotate: {report.summary()}")
 
 

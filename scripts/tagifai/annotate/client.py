@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,23 +37,72 @@ def default_token_file() -> Path:
     return settings.duckdb_path().parent / "label-studio" / "token"
 
 
+_HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?")
+
+
+def _is_loopback(host: str) -> bool:
+    """True for `localhost` and for an IP address (v4 or v6) of the loopback range; never for a name that
+    merely starts like one (127.0.0.1.evil.example, localhost.evil.example)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def checked_url(url: str) -> str:
-    """The base URL without a trailing slash, if it is https, or http on a loopback address."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.scheme == "https" and host:
-        return url.rstrip("/")
-    if parts.scheme == "http":
-        try:
-            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            loopback = False
-        if loopback:
-            return url.rstrip("/")
-    raise LabelStudioError(
-        f"{url}: only https URLs or http on a loopback address (127.0.0.1, ::1, localhost) are accepted; "
-        f"set {URL_ENV} to one"
+    """The base URL without a trailing slash, if it is https, or http on a loopback address.
+
+    The whole URL is parsed, not matched by prefix: no user info (`http://127.0.0.1@evil.example` goes to
+    evil.example), no query or fragment, no whitespace, control character or backslash, a valid port, and a
+    host that is a DNS name or an IP address."""
+    refusal = (
+        f"{_redacted(url)!r}: only https URLs or http on a loopback address (127.0.0.1, ::1, localhost) are accepted, "
+        f"without user info, query or fragment; set {URL_ENV} to one"
     )
+    if not isinstance(url, str) or any(c.isspace() or ord(c) < 32 or c == "\\" for c in url):
+        raise LabelStudioError(refusal)
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        raise LabelStudioError(refusal) from None
+    host = (parts.hostname or "").lower()
+    well_formed = (
+        parts.scheme in ("http", "https")
+        and "@" not in parts.netloc
+        and not parts.query
+        and not parts.fragment
+        and "?" not in url
+        and "#" not in url
+        and host != ""
+        and (port is None or 0 < port < 65536)
+        and (_HOST_NAME.fullmatch(host) is not None or _is_ip(host))
+    )
+    if well_formed and (parts.scheme == "https" or _is_loopback(host)):
+        return url.rstrip("/")
+    raise LabelStudioError(refusal)
+
+
+def _redacted(url: object) -> str:
+    """The URL as an error may show it: user info (it may hold a password) replaced."""
+    text = str(url)
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        return text
+    netloc, slash, path = rest.partition("/")
+    if "@" in netloc:
+        netloc = "<user info>@" + netloc.rsplit("@", 1)[1]
+    return f"{scheme}{sep}{netloc}{slash}{path}"
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def read_token(token_file: Path | None = None) -> str:
@@ -80,7 +130,7 @@ class LabelStudio:
     """Calls to one Label Studio server with one token."""
 
     url: str
-    token: str
+    token: str = field(repr=False)
 
     def __post_init__(self) -> None:
         self.url = checked_url(self.url)
@@ -89,6 +139,8 @@ class LabelStudio:
 
     def __repr__(self) -> str:  # never show the token
         return f"LabelStudio(url={self.url!r})"
+
+    __str__ = __repr__
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         where = f"{method} {self.url}{path}"

@@ -2,6 +2,10 @@
 
 Bound to 127.0.0.1, data under the warehouse folder, no Sentry, analytics or version check. The first
 start creates the admin's password and API token in files only their owner can read, next to the data.
+They reach Label Studio through its environment (LABEL_STUDIO_USERNAME, LABEL_STUDIO_PASSWORD,
+LABEL_STUDIO_USER_TOKEN, which Label Studio 1.23 reads when it creates the user), never through its
+command line: any local user can read a process's command line (`ps -ef`, /proc/<pid>/cmdline), only its
+owner can read its environment (/proc/<pid>/environ).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from tagifai import settings
 DEFAULT_VENV = settings.PROJECT_ROOT / ".venv-label-studio"
 DEFAULT_PORT = 8089
 DEFAULT_USERNAME = "admin@tagifai.local"
+PASSWORD_FILE = "password"
+TOKEN_FILE = "token"
 
 
 def secret_file(path: Path, nbytes: int = 20) -> str:
@@ -29,7 +35,9 @@ def secret_file(path: Path, nbytes: int = 20) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def environment(data_dir: Path) -> dict[str, str]:
+def environment(data_dir: Path, username: str = DEFAULT_USERNAME) -> dict[str, str]:
+    """Label Studio's environment: its data folder, telemetry off, and the admin's credentials (read from
+    their 0600 files, created on the first start)."""
     return {
         **os.environ,
         "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir),
@@ -39,11 +47,14 @@ def environment(data_dir: Path) -> dict[str, str]:
         "LATEST_VERSION_CHECK": "false",
         # Without it Label Studio 1.23 answers 401 to the `Token` header.
         "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
+        "LABEL_STUDIO_USERNAME": username,
+        "LABEL_STUDIO_PASSWORD": secret_file(data_dir / PASSWORD_FILE, 12),
+        "LABEL_STUDIO_USER_TOKEN": secret_file(data_dir / TOKEN_FILE),
     }
 
 
-def command(venv: Path, data_dir: Path, port: int, username: str) -> list[str]:
-    """The `label-studio start` command line (the password and token are read from their files)."""
+def command(venv: Path, port: int) -> list[str]:
+    """The `label-studio start` command line: no credential on it (they are in `environment`)."""
     return [
         str(venv / "bin" / "label-studio"),
         "start",
@@ -52,12 +63,6 @@ def command(venv: Path, data_dir: Path, port: int, username: str) -> list[str]:
         "--port",
         str(port),
         "--no-browser",
-        "--username",
-        username,
-        "--password",
-        secret_file(data_dir / "password", 12),
-        "--user-token",
-        secret_file(data_dir / "token"),
     ]
 
 
@@ -74,12 +79,13 @@ def main(argv: list[str] | None = None) -> int:
             f"tagifai: error: {args.venv}: Label Studio is not installed there; run make label-studio", file=sys.stderr
         )
         return 1
-    argv_ls = command(args.venv, data_dir, args.port, args.username)
+    argv_ls = command(args.venv, args.port)
+    env = environment(data_dir, args.username)
     print(f"Label Studio: http://127.0.0.1:{args.port}  (data in {data_dir})")
-    print(f"  login: {args.username} / {secret_file(data_dir / 'password', 12)}  (kept in {data_dir / 'password'})")
-    print(f"  API token: in {data_dir / 'token'} (tagifai-annotate reads it there)")
+    print(f"  login: {args.username}, password in {data_dir / PASSWORD_FILE}")
+    print(f"  API token: in {data_dir / TOKEN_FILE} (tagifai-annotate reads it there)")
     sys.stdout.flush()
-    os.execve(argv_ls[0], argv_ls, environment(data_dir))
+    os.execve(argv_ls[0], argv_ls, env)
     return 0
 
 

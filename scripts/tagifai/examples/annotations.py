@@ -12,21 +12,15 @@ at least one tag, keeping the first true tag when every one was missed. The same
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import random
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import duckdb
-
-from tagifai import settings
 from tagifai.errors import TagifaiError
-from tagifai.ingest.fetch import Sources
 
 FIELDS = ("annotator", "project_id", "tag", "labeled_at")
 DEFAULT_ANNOTATORS = ("alice=0.01", "bob=0.02", "carol=0.04")
@@ -49,7 +43,7 @@ def parse_annotator(text: str) -> Annotator:
     except ValueError:
         error_rate = -1.0
     if not name.strip() or not 0.0 <= error_rate <= 1.0:
-        raise argparse.ArgumentTypeError(f"annotator {text!r}: expected NAME=RATE with RATE between 0 and 1")
+        raise ValueError(f"annotator {text!r}: expected NAME=RATE with RATE between 0 and 1")
     return Annotator(name.strip(), error_rate)
 
 
@@ -103,80 +97,3 @@ def write(records: list[dict[str, object]], path: Path) -> None:
         path.write_text(json.dumps(records, indent=0) + "\n", encoding="utf-8")
     else:
         raise TagifaiError(f"{path}: unknown output format; name the file .json or .csv")
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description="Generate an example annotations file from the real projects.")
-    parser.add_argument("--output", type=Path, required=True, help="file to write (.json or .csv)")
-    parser.add_argument(
-        "--duckdb-path", type=Path, help="read the projects from this warehouse's raw.projects (loaded and checked)"
-    )
-    parser.add_argument("--data-dir", help=f"folder holding projects.json (default: ${settings.DATA_DIR_ENV})")
-    parser.add_argument("--projects", type=Path, help="read this projects file instead of the folder's")
-    parser.add_argument(
-        "--annotator",
-        type=parse_annotator,
-        action="append",
-        help=f"NAME=ERROR_RATE, repeatable (default: {' '.join(DEFAULT_ANNOTATORS)})",
-    )
-    parser.add_argument("--overlap", type=float, default=0.25, help="share of projects every annotator labels")
-    parser.add_argument("--seed", type=int, default=42, help="random seed (same seed, same file)")
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of `tagifai-generate-annotations`."""
-    args = _parser().parse_args(argv)
-    annotators = args.annotator or [parse_annotator(text) for text in DEFAULT_ANNOTATORS]
-    try:
-        if len({a.name for a in annotators}) != len(annotators):
-            raise TagifaiError("each --annotator name must be different")
-        if not 0.0 <= args.overlap <= 1.0:
-            raise TagifaiError(f"--overlap {args.overlap}: expected a share between 0 and 1")
-        projects = _read_projects(args)
-        try:
-            records = generate(projects, annotators, args.overlap, args.seed)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise TagifaiError(
-                f"the projects file holds a record this generator cannot read ({type(exc).__name__}: {exc}); "
-                "load it with tagifai-load and generate from the warehouse with --duckdb-path"
-            ) from exc
-        write(records, args.output)
-    except TagifaiError as exc:
-        print(f"tagifai-generate-annotations: error: {exc}", file=sys.stderr)
-        return 1
-    n_projects = len({r["project_id"] for r in records})
-    print(
-        f"tagifai-generate-annotations: {len(records)} labels on {n_projects} projects by "
-        f"{len(annotators)} annotators -> {args.output}"
-    )
-    return 0
-
-
-def _read_projects(args: argparse.Namespace) -> list[dict]:
-    """The projects (id, tags) from the warehouse given with --duckdb-path, else from a projects file."""
-    if args.duckdb_path is not None:
-        path = args.duckdb_path.expanduser().resolve()
-        try:
-            with duckdb.connect(str(path), read_only=True) as con:
-                rows = con.execute("select id, tags from raw.projects order by id").fetchall()
-        except duckdb.Error as exc:
-            first_line = str(exc).splitlines()[0]
-            raise TagifaiError(f"{path}: cannot read raw.projects ({first_line}); run make build first") from exc
-        return [{"id": pid, "tags": tags} for pid, tags in rows]
-    with Sources(settings.data_dir(args.data_dir)) as sources:
-        if args.projects is not None:
-            path = args.projects.expanduser().resolve()
-        else:
-            path, _ = sources.resolve(settings.FILE_NAMES["projects"], settings.PUBLIC_URLS["projects"])
-        try:
-            projects = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise TagifaiError(f"{path}: cannot read the projects ({exc}); load-check it with tagifai-load") from exc
-    if not isinstance(projects, list):
-        raise TagifaiError(f"{path}: expected a JSON array of projects; load-check it with tagifai-load")
-    return projects
-
-
-if __name__ == "__main__":
-    sys.exit(main())

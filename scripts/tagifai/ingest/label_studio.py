@@ -489,6 +489,8 @@ def load_export(
 
 def _write_events(con: duckdb.DuckDBPyConnection, events: list[Event], uri: str, load_id: str) -> int:
     """Insert the events whose key is new; return how many. An event already loaded keeps its row."""
+    if not events:  # an export nobody annotated yet (DuckDB's executemany refuses an empty list)
+        return 0
     con.execute("create or replace temp table incoming_events as select * from raw.annotation_events where false")
     con.executemany(
         "insert into incoming_events values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",

@@ -31,10 +31,16 @@ from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from tagifai import settings
-from tagifai.ingest.cli import load_into, load_parser
+from tagifai.ingest.api import LoadOptions, load_into
 from tagifai.orchestrate.config import WorkflowConfig, file_sha256
 from tagifai.orchestrate.dbt_project import PROJECT, ROOT, SELECTOR, TRANSLATOR, prepare_manifest, source_keys
-from tagifai.orchestrate.run_stage import RunStage, discard_stale_stages
+from tagifai.warehouse.staging import (
+    HELD_STAGE_ENV,
+    discard_stale_run_stages,
+    open_run_stage,
+    publish_run_stage,
+    run_stage,
+)
 
 MANIFEST = prepare_manifest()
 RAW_KEYS = source_keys(MANIFEST)
@@ -67,7 +73,8 @@ def _observe_file(name: str) -> Any:
 projects_file = _observe_file("projects")
 tags_file = _observe_file("tags")
 # What the load reads: the two files, and the Label Studio pull (when configured), which loads its export itself.
-SOURCE_KEYS = [projects_file.key, tags_file.key, AssetKey(["label_studio", "annotations_export"])]
+LABEL_STUDIO_EXPORT = AssetKey(["label_studio", "annotations_export"])
+SOURCE_KEYS = [projects_file.key, tags_file.key, LABEL_STUDIO_EXPORT]
 
 
 @contextmanager
@@ -93,7 +100,10 @@ def _in_progress_run_ids(context: AssetExecutionContext) -> set[str]:
     name="load",
     specs=[
         AssetSpec(
-            key, group_name="raw", deps=[projects_file.key, tags_file.key], description=f"{key.path[-1]} as loaded"
+            key,
+            group_name="raw",
+            deps=[projects_file.key, tags_file.key, LABEL_STUDIO_EXPORT],
+            description=f"{key.path[-1]} as loaded",
         )
         for key in RAW_KEYS
     ],
@@ -101,17 +111,19 @@ def _in_progress_run_ids(context: AssetExecutionContext) -> set[str]:
 )
 def load(context: AssetExecutionContext) -> Iterator[MaterializeResult]:
     config = WorkflowConfig.from_env()
-    removed = discard_stale_stages(config.warehouse, keep=_in_progress_run_ids(context))
+    removed = discard_stale_run_stages(config.warehouse, keep=_in_progress_run_ids(context))
     if removed:
         context.log.info(f"removed the staged copies of finished runs: {', '.join(removed)}")
-    staged = RunStage(config.warehouse, context.run.run_id).open()
-    argv = ["--duckdb-path", str(staged)]
-    if config.data_dir is not None:
-        argv += ["--data-dir", str(config.data_dir)]
-    annotations = config.annotations_to_load()
-    if annotations is not None:
-        argv += ["--annotations", str(annotations)]
-    reports = {report.source_name: report for report in load_into(staged, load_parser("load").parse_args(argv))}
+    staged = open_run_stage(run_stage(config.warehouse, context.run.run_id))
+    # The Label Studio pull of this run (an upstream step) wrote its export; it is loaded here with the
+    # sources, into the same stage the dbt step builds, so readers never see events ahead of the marts.
+    export = config.label_studio_export
+    options = LoadOptions(
+        data_dir=config.data_dir,
+        annotations=config.annotations_to_load(),
+        label_studio_exports=(export,) if config.label_studio_url is not None and export.is_file() else (),
+    )
+    reports = {report.source_name: report for report in load_into(staged, options)}
     for key in RAW_KEYS:
         report = reports.get(key.path[-1])
         metadata: dict[str, Any] = {"staged_warehouse": str(staged)}
@@ -138,9 +150,9 @@ def load(context: AssetExecutionContext) -> Iterator[MaterializeResult]:
 def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """`dbt build` on this run's staged copy; the copy is published only when every node succeeded."""
     config = WorkflowConfig.from_env()
-    stage = RunStage(config.warehouse, context.run.run_id)
+    stage = run_stage(config.warehouse, context.run.run_id)
     # A run without the load step (a dbt subset) builds a fresh copy of the published warehouse.
-    staged = stage.require() if stage.exists() else stage.open()
+    staged = stage.path if stage.is_open() else open_run_stage(stage)
     target = ROOT / "target" / "dagster-runs" / context.run.run_id
     target.mkdir(parents=True, exist_ok=True)
     # Reuse the parse of target/dagster: a fresh target folder would parse the whole project again.
@@ -148,9 +160,11 @@ def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[A
     if partial.exists():
         shutil.copyfile(partial, target / "partial_parse.msgpack")
     try:
-        with _environment(**{settings.DUCKDB_PATH_ENV: str(staged), settings.DUCKDB_ACCESS_MODE_ENV: "read_write"}):
+        # dbt finds the stage this run holds in $TAGIFAI_HELD_STAGE (tagifai.warehouse.dbt_plugin); the
+        # profile stays the one plain dbt commands see, so dbt reuses their partial parse.
+        with _environment(**{HELD_STAGE_ENV: str(staged)}):
             yield from dbt.cli(["build"], context=context, target_path=target).stream()
-        stage.publish()
+        publish_run_stage(stage)
         context.log.info(f"published {config.warehouse}")
     finally:
         # dagster-dbt writes a target folder per invocation; its artifacts are in the run's events.
@@ -214,7 +228,11 @@ def _label_studio_spec(key: str, deps: list[AssetKey], description: str) -> Asse
 
 @multi_asset(
     name="label_studio_pull",
-    specs=[_label_studio_spec("annotations_export", [], "The Label Studio project's annotations, pulled to a file.")],
+    specs=[
+        _label_studio_spec(
+            "annotations_export", [], "The Label Studio project's annotations, pulled to a file the load reads."
+        )
+    ],
 )
 def label_studio_pull(context: AssetExecutionContext) -> Iterator[MaterializeResult]:
     config = WorkflowConfig.from_env()
@@ -222,8 +240,17 @@ def label_studio_pull(context: AssetExecutionContext) -> Iterator[MaterializeRes
         context.log.info("no Label Studio configured ($TAGIFAI_LABEL_STUDIO_URL is not set): nothing to pull")
         return
     export = config.label_studio_export
-    # tagifai-annotate pull loads the export through its own staged publish; this run's load then copies it.
-    _command(context, "tagifai-annotate", "--duckdb-path", str(config.warehouse), "pull", "--output", str(export))
+    # Only the file: this run's load takes it in with the sources, and its dbt step builds on it.
+    _command(
+        context,
+        "tagifai-annotate",
+        "--duckdb-path",
+        str(config.warehouse),
+        "pull",
+        "--output",
+        str(export),
+        "--export-only",
+    )
     yield MaterializeResult(asset_key=AssetKey(["label_studio", "annotations_export"]), metadata={"path": str(export)})
 
 

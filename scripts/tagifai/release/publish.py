@@ -27,12 +27,12 @@ from tagifai.release.store import (
     check_version,
     content_hash,
     file_sha256,
-    fsync_path,
     release_lock,
     releases,
     remove_partials,
     version_folder,
 )
+from tagifai.warehouse.staging import fsync_path
 
 # Where a test may SIGKILL a release (tagifai/pause.py): the lock taken, the Parquet written, the manifest
 # written (the folder still hidden), the folder renamed (not yet flushed).
@@ -102,6 +102,7 @@ def make_release(db_path: Path, root: Path, version: str | None, limits: dict[st
     # without disturbing this connection (tagifai/build/publish.py).
     with duckdb.connect(str(db_path), read_only=True) as con:
         build = warehouse.build_record(con, db_path)
+        warehouse.check_parameters_agree(con, db_path)
         params = warehouse.build_parameters(con, db_path, build.invocation_id)
         results = gates.evaluate(build.errors, warehouse.metrics(con), limits)
         label_quality = card.read_label_quality(con)

@@ -10,14 +10,12 @@ Only the standard library and DuckDB: `tagifai.dataset` (training code) imports 
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ import duckdb
 
 from tagifai import settings
 from tagifai.errors import TagifaiError
+from tagifai.warehouse.staging import exclusive_lock
 
 RELEASE_DIR_ENV = "TAGIFAI_RELEASE_DIR"
 DATA_FILE = "labeled_projects.parquet"
@@ -43,10 +42,6 @@ HASH_BATCH_ROWS = 10_000
 
 class ReleaseError(TagifaiError):
     """A release could not be written, found or trusted."""
-
-
-class ReleaseInProgressError(ReleaseError):
-    """Another `tagifai-release` holds the release folder's lock."""
 
 
 def release_dir(cli_value: str | None = None) -> Path:
@@ -113,21 +108,12 @@ def content_hash(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str, int]:
     return digest.hexdigest(), n_rows
 
 
-@contextmanager
-def release_lock(root: Path) -> Iterator[None]:
+def release_lock(root: Path) -> AbstractContextManager[None]:
     """Hold the release folder's lock (released by the OS if the process dies); one release at a time."""
-    root.mkdir(parents=True, exist_ok=True)
-    with (root / ".lock").open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise ReleaseInProgressError(
-                f"{root}: another tagifai-release is writing a release here; wait for it to finish and run again"
-            ) from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return exclusive_lock(
+        root / ".lock",
+        f"{root}: another tagifai-release is writing a release here; wait for it to finish and run again",
+    )
 
 
 def remove_partials(root: Path) -> None:
@@ -135,14 +121,6 @@ def remove_partials(root: Path) -> None:
     for leftover in root.glob(f"{PARTIAL_PREFIX}*"):
         if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover)
-
-
-def fsync_path(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 The build is found through build_log.build_results (written by dbt's on-run-end hook record_build_results):
 the latest invocation in which model.tagifai.labeled_projects succeeded. Its parameters are its row of
-marts.build_parameters. Every test run since then (that build's, and any later `dbt test`) counts.
+marts.build_history. Every test run since then (that build's, and any later `dbt test`) counts.
 """
 
 from __future__ import annotations
@@ -78,22 +78,40 @@ def build_record(con: duckdb.DuckDBPyConnection, db_path: Path) -> BuildRecord:
 
 
 def build_parameters(con: duckdb.DuckDBPyConnection, db_path: Path, invocation_id: str) -> dict[str, Any]:
-    """The parameters that build recorded in marts.build_parameters."""
-    if not _has_table(con, "marts", "build_parameters"):
-        raise ReleaseError(f"{db_path}: marts.build_parameters is missing; run `make build` first")
-    relation = con.execute("select * from marts.build_parameters where invocation_id = ?", [invocation_id])
+    """The parameters that build recorded in marts.build_history."""
+    if not _has_table(con, "marts", "build_history"):
+        raise ReleaseError(f"{db_path}: marts.build_history is missing; run `make build` first")
+    relation = con.execute("select * from marts.build_history where invocation_id = ?", [invocation_id])
     columns = [column[0] for column in relation.description]
     rows = relation.fetchall()
     row = rows[0] if rows else None
     if row is None:
         raise ReleaseError(
-            f"{db_path}: marts.build_parameters has no row for build {invocation_id}, which made "
-            "labeled_projects; build build_parameters with it (make build does)"
+            f"{db_path}: marts.build_history has no row for build {invocation_id}, which made "
+            "labeled_projects; build build_history with it (make build does)"
         )
     params = dict(zip(columns, row, strict=True))
     params["vars"] = json.loads(params.pop("vars_json"))
     params["built_at"] = str(params["built_at"])
     return params
+
+
+def check_parameters_agree(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    """ReleaseError when a table was built with other dataset parameters than marts.labeled_projects (a
+    partial run: marts.build_parameters marks it stale): the release would not be what the marts describe."""
+    if not _has_table(con, "marts", "build_parameters"):
+        raise ReleaseError(f"{db_path}: marts.build_parameters is missing; run `dbt build` (or make build) first")
+    stale = con.execute(
+        "select node_name, parameters_json from marts.build_parameters where is_stale order by node_name"
+    ).fetchall()
+    if stale:
+        dataset = _one(con, "select parameters_json from marts.build_parameters where node_name = 'labeled_projects'")
+        listed = ", ".join(name for name, _ in stale)
+        raise ReleaseError(
+            f"{db_path}: release refused, nothing written: marts.labeled_projects was built with "
+            f"{dataset[0] if dataset else '?'}, and {len(stale)} tables with other dataset parameters ({listed}). "
+            "Run `dbt build` with one set of --vars for all (select * from marts.build_parameters where is_stale)"
+        )
 
 
 def inputs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

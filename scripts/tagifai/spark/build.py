@@ -1,4 +1,4 @@
-"""`tagifai-build-spark`: load and validate the JSON (DuckDB), export raw.* to Parquet, `dbt build` on Spark.
+"""`tagifai-build-spark`'s job: load and validate the JSON (DuckDB), export raw.* to Parquet, `dbt build` on Spark.
 
 The same loader checks the data for both engines; Spark then reads the checked tables from Parquet (see
 export.py). dbt runs with the `spark` target of profiles.yml, whose default selector (selectors.yml)
@@ -7,18 +7,16 @@ leaves out the nodes tagged `duckdb_only` and names each one it leaves out.
 
 from __future__ import annotations
 
-import argparse
+import logging
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
-
 from tagifai import settings
-from tagifai.errors import TagifaiError
-from tagifai.ingest.cli import load_parser, run_load
 from tagifai.spark.export import export_raw
+
+log = logging.getLogger("tagifai.spark")
 
 TARGET_ENV = "TAGIFAI_TARGET"
 
@@ -33,34 +31,14 @@ def spark_env(base: dict[str, str], spark_dir: Path, raw_dir: Path) -> dict[str,
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = load_parser(
-        "Load the data, export it for Spark, then run `dbt build` on the spark target (args after --)."
-    )
-    parser.add_argument(
-        "--spark-dir", help=f"folder for the metastore, warehouse and raw Parquet (default: ${settings.SPARK_DIR_ENV})"
-    )
-    parser.add_argument("dbt_args", nargs=argparse.REMAINDER, help="passed to dbt build (after --)")
-    args = parser.parse_args(argv)
-    spark_dir = Path(args.spark_dir).resolve() if args.spark_dir else settings.spark_dir()
-    raw_dir = settings.spark_raw_dir() if not args.spark_dir else spark_dir / "raw"
-    db_path = Path(args.duckdb_path).resolve() if args.duckdb_path else settings.duckdb_path()
-    try:
-        run_load(args)
-        for report in export_raw(db_path, raw_dir):
-            print(f"tagifai-export-spark: {report.summary()}", flush=True)
-    except (TagifaiError, duckdb.Error, OSError) as exc:
-        print(f"tagifai: error: {exc}", file=sys.stderr)
-        return 1
+def build_on_spark(db_path: Path, spark_dir: Path, raw_dir: Path, dbt_args: list[str]) -> int:
+    """Export the loaded raw tables of `db_path` to `raw_dir`, then `dbt build` on the spark target; dbt's exit code."""
+    for report in export_raw(db_path, raw_dir):
+        log.info(report.summary())
     spark_dir.mkdir(parents=True, exist_ok=True)
     env = spark_env(dict(os.environ), spark_dir, raw_dir)
     env[settings.DUCKDB_PATH_ENV] = str(db_path)
-    extra = [a for a in args.dbt_args if a != "--"]
     root = str(settings.PROJECT_ROOT)
     dbt = str(Path(sys.executable).parent / "dbt")
-    command = [dbt, "build", "--project-dir", root, "--profiles-dir", root, *extra]
+    command = [dbt, "build", "--project-dir", root, "--profiles-dir", root, *dbt_args]
     return subprocess.call(command, env=env, cwd=spark_dir)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

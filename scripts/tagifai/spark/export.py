@@ -11,9 +11,7 @@ export leaves the previous one readable.
 
 from __future__ import annotations
 
-import argparse
 import shutil
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,31 +90,3 @@ def export_raw(db_path: Path, raw_dir: Path) -> list[ExportReport]:
             _swap_in(staged, folder)
             reports.append(ExportReport(table, n_rows, folder, time.perf_counter() - started))
     return reports
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`tagifai-export-spark`: export the loaded raw tables to Parquet folders for the spark target."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--duckdb-path",
-        help=f"warehouse the loader wrote (default: ${settings.DUCKDB_PATH_ENV}, else {settings.DEFAULT_DUCKDB_PATH})",
-    )
-    parser.add_argument(
-        "--raw-dir",
-        help=f"folder for the Parquet tables (default: ${settings.SPARK_RAW_DIR_ENV}, else <spark dir>/raw)",
-    )
-    args = parser.parse_args(argv)
-    db_path = Path(args.duckdb_path).resolve() if args.duckdb_path else settings.duckdb_path()
-    raw_dir = Path(args.raw_dir).resolve() if args.raw_dir else settings.spark_raw_dir()
-    try:
-        reports = export_raw(db_path, raw_dir)
-    except (TagifaiError, duckdb.Error, OSError) as exc:
-        print(f"tagifai-export-spark: error: {exc}", file=sys.stderr)
-        return 1
-    for report in reports:
-        print(f"tagifai-export-spark: {report.summary()}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

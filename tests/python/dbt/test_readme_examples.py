@@ -37,11 +37,16 @@ SKIPPED = {
 }
 
 PAGES = ["README.md", *sorted(str(p.relative_to(REPO_ROOT)) for p in (REPO_ROOT / "docs").glob("*.md"))]
-BLOCK = re.compile(r"^```(sh|sql)\n(.*?)^```", re.S | re.M)
+BLOCK = re.compile(r"^```(sh|sql|python)\n(.*?)^```", re.S | re.M)
+# Placeholders the pages use for the reader's own folders, and what stands in for them here.
+PLACEHOLDERS = {
+    "/path/to/madewithml-2021-03": "madewithml-2021-03",
+    "/path/to/madewithml-2021-05": "madewithml-2021-05",
+}
 
 
 def blocks() -> list[tuple[str, int, str, str]]:
-    """(page, line, language, text) of every sh and sql block, in reading order."""
+    """(page, line, language, text) of every sh, sql and python block, in reading order."""
     found = []
     for page in PAGES:
         text = (REPO_ROOT / page).read_text(encoding="utf-8")
@@ -118,10 +123,30 @@ def _env(project: Path) -> dict[str, str]:
     return env
 
 
+def _with_folders(text: str, project: Path) -> str:
+    for placeholder, name in PLACEHOLDERS.items():
+        text = text.replace(placeholder, str(project.parent / "shared" / "datasets" / name))
+    return text
+
+
 def test_every_example_runs_as_written(scratch: Path) -> None:
     failures, ran = [], 0
     for page, line, lang, text in blocks():
         where = f"{page}:{line}"
+        text = _with_folders(text, scratch)
+        if lang == "python":
+            result = subprocess.run(
+                [str(scratch / ".venv" / "bin" / "python"), "-c", text],
+                cwd=scratch,
+                capture_output=True,
+                text=True,
+                env=_env(scratch),
+                check=False,
+            )
+            ran += 1
+            if result.returncode != 0:
+                failures.append(f"{where}: python block exited {result.returncode}: {result.stderr[-1500:]}")
+            continue
         if lang == "sql":
             warehouse = scratch / "warehouse" / "tagifai.duckdb"
             with duckdb.connect(str(warehouse), read_only=True) as con:

@@ -6,11 +6,12 @@ import signal
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 import requests
 
-from support.commands import REPO_ROOT
+from support.commands import REPO_ROOT, run_dbt, run_loader
 from tagifai.annotate import server
 
 START_TIMEOUT_S = 600
@@ -24,7 +25,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def label_studio(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    """(base URL, token file) of a Label Studio started for this session."""
+    """(base URL, token file) of a Label Studio started for this session; the password file, the server's
+    log (server.log) and its process id (server.pid) are beside the token file."""
     if not (server.DEFAULT_VENV / "bin" / "label-studio").is_file():
         result = subprocess.run(["make", "setup-label-studio"], cwd=REPO_ROOT, capture_output=True, text=True)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -32,12 +34,13 @@ def label_studio(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     port = _free_port()
     log = (data_dir / "server.log").open("w")
     process = subprocess.Popen(
-        server.command(server.DEFAULT_VENV, data_dir, port, server.DEFAULT_USERNAME),
-        env=server.environment(data_dir),
+        server.command(server.DEFAULT_VENV, port),
+        env=server.environment(data_dir, server.DEFAULT_USERNAME),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    (data_dir / "server.pid").write_text(str(process.pid))
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:
@@ -56,3 +59,27 @@ def label_studio(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def built_projects(real_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real projects, no annotations yet, built (tag_suggestions, kept tags, labeling functions): copy
+    it before changing it."""
+    db_path = tmp_path_factory.mktemp("built_projects") / "tagifai.duckdb"
+    result = run_loader(db_path, "--data-dir", str(real_data_dir))
+    assert result.returncode == 0, result.stderr
+    run_dbt(db_path, "build")
+    return db_path
+
+
+@pytest.fixture(scope="session")
+def copy_built(built_projects: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """A function giving a private copy of `built_projects`, in its own folder (dbt's target and logs go
+    beside it)."""
+
+    def _copy(name: str) -> Path:
+        db_path = tmp_path_factory.mktemp(name) / "tagifai.duckdb"
+        db_path.write_bytes(built_projects.read_bytes())
+        return db_path
+
+    return _copy

@@ -10,9 +10,9 @@ import duckdb
 import pytest
 
 from support.commands import run_loader
-from tagifai.annotate.client import LabelStudioError, checked_url, read_token
+from tagifai.annotate.client import LabelStudio, LabelStudioError, checked_url, read_token
 from tagifai.annotate.tasks import config_choices, label_config
-from tagifai.ingest.label_studio import looks_like_export, parse_export
+from tagifai.ingest.label_studio import load_export, looks_like_export, parse_export
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # Who annotated what in the stored exports (users 2 and 3 of that server):
@@ -131,12 +131,59 @@ def test_a_malformed_export_is_a_one_line_error_and_changes_nothing(projects_onl
     assert projects_only.read_bytes() == before
 
 
-def test_only_https_or_loopback_urls_are_accepted() -> None:
-    for good in ("https://labels.example.org", "http://127.0.0.1:8089/", "http://[::1]:8089", "http://localhost:1"):
-        assert checked_url(good) == good.rstrip("/")
-    for bad in ("http://labels.example.org", "ftp://127.0.0.1", "http://10.0.0.1:8089", "file:///tmp/x"):
-        with pytest.raises(LabelStudioError, match="only https"):
-            checked_url(bad)
+GOOD_URLS = (
+    "https://labels.example.org",
+    "https://labels.example.org/ls/",
+    "http://127.0.0.1:8089/",
+    "http://[::1]:8089",
+    "http://localhost:1",
+    "http://127.0.0.2:8089",
+)
+HOSTILE_URLS = (
+    "http://labels.example.org",  # plain http off loopback
+    "http://10.0.0.1:8089",
+    "http://127.0.0.1@evil.example",  # user info: the host is evil.example
+    "http://127.0.0.1:8089@evil.example",
+    "http://localhost@evil.example:8089",
+    "https://user:secret@labels.example.org",  # credentials in a URL end up in logs
+    "http://127.0.0.1.evil.example",  # lookalike hosts
+    "http://127.0.0.1.evil.example:8089/",
+    "http://localhost.evil.example",
+    "http://127.0.0.1\\@evil.example",  # a backslash some parsers read as a path
+    "http://127.0.0.1 @evil.example",
+    "file:///tmp/x",  # other schemes
+    "file://127.0.0.1/etc/passwd",
+    "ftp://127.0.0.1",
+    "javascript:alert(1)",
+    "javascript://127.0.0.1/%0aalert(1)",
+    "data:text/html,hi",
+    "http://127.0.0.1:99999",  # no valid port
+    "http://127.0.0.1:8089/?next=https://evil.example",  # a query or fragment is no base URL
+    "http://127.0.0.1#@evil.example",
+    "http://",
+    "",
+)
+
+
+@pytest.mark.parametrize("url", GOOD_URLS)
+def test_https_and_loopback_urls_are_accepted(url: str) -> None:
+    assert checked_url(url) == url.rstrip("/")
+
+
+@pytest.mark.parametrize("url", HOSTILE_URLS)
+def test_hostile_urls_are_refused(url: str) -> None:
+    with pytest.raises(LabelStudioError, match="only https"):
+        checked_url(url)
+    with pytest.raises(LabelStudioError, match="only https") as refused:
+        LabelStudio(url, "token-never-used")
+    assert "secret" not in str(refused.value)  # a password in the user info is not echoed
+
+
+def test_the_client_never_shows_its_token() -> None:
+    token = "tok-0123456789abcdef-secret"
+    client = LabelStudio("http://127.0.0.1:9", token)
+    for shown in (repr(client), str(client), f"{client}", f"{client!r}", repr([client]), repr({"c": client})):
+        assert token not in shown and "127.0.0.1:9" in shown
 
 
 def test_the_token_file_must_be_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -158,3 +205,28 @@ def test_the_config_offers_exactly_the_given_tags_as_a_multiple_choice() -> None
     config = label_config(tags)
     assert 'choice="multiple"' in config
     assert config_choices(config) == set(tags)
+
+
+def test_a_later_export_turns_the_earlier_rejects_into_history(projects_only: Path, tmp_path: Path) -> None:
+    """Only the latest pull's rejects are current (as the loader does for its files); loading the same
+    export again replaces its own rejects instead of adding copies."""
+    db_path = tmp_path / "w.duckdb"
+    db_path.write_bytes(projects_only.read_bytes())
+    later = tmp_path / "later.json"
+    later.write_text(
+        json.dumps([{"id": 1, "annotations": [], "data": {}}, {"id": 2, "annotations": [], "data": {"project_id": 5}}])
+    )
+    with duckdb.connect(str(db_path)) as con:
+        load_export(con, FIXTURES / "export_edge_cases.json", "ls://project/1", allowed={"pytorch", "tensorflow"})
+        load_export(con, later, "ls://project/2", allowed={"pytorch", "tensorflow"})
+        load_export(con, later, "ls://project/2", allowed={"pytorch", "tensorflow"})
+        rows = con.execute(
+            "select source_uri, source_position, is_current from raw.rejected_records "
+            "where source_name = 'annotation_events' order by all"
+        ).fetchall()
+    # The edge-case file rejects elements 1, 2, 3, 4, 5, 7, 8 and 10 (see the edge-case test); the later
+    # export only its element 1 (no data.project_id). Rejects of loads before these (the shared warehouse
+    # may hold some) are history too.
+    ours = [row for row in rows if row[0].startswith("ls://")]
+    assert ours == [("ls://project/1", p, False) for p in (1, 2, 3, 4, 5, 7, 8, 10)] + [("ls://project/2", 1, True)]
+    assert not any(is_current for uri, _, is_current in rows if not uri.startswith("ls://"))

@@ -61,7 +61,7 @@ def test_file_fault_is_refused_in_one_line_with_position_and_changes_nothing(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "Traceback" not in result.stderr
-    assert lines[0].startswith(f"tagifai: error: {folder / 'projects.json'}: ")
+    assert lines[0].startswith(f"tagifai-load: error: {folder / 'projects.json'}: ")
     assert position_text in lines[0]
     assert dump(warehouse) == before
 

@@ -127,8 +127,8 @@ def test_a_second_writer_is_refused_while_a_load_is_running(datasets: tuple[Path
         assert process.stderr.readline().strip() == "tagifai: paused at landed"
         for extra in ([], ["--in-place"]):
             result = run_loader(db_path, "--data-dir", str(second), *extra)
-            assert result.returncode == 1
-            assert "another load or build of this warehouse is running" in result.stderr
+            assert result.returncode == 3  # refused: documented exit code (tagifai/cli_support.py)
+            assert "refused: another writer (dbt, make build, tagifai-load) is changing it" in result.stderr
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()

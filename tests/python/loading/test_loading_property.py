@@ -14,7 +14,7 @@ import duckdb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tagifai.ingest.cli import load_main
+from tagifai.ingest.cli import main as load_main
 
 MISSING = object()
 BLANK = re.compile(r"[ \t\n\f\r]*")  # what the loader calls an empty title/description (RE2's \s)

@@ -34,11 +34,10 @@ def run_generator(output: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def run_dbt(db_path: Path, command: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     """Run a dbt command (e.g. "build", "docs generate") against `db_path`, with its own target/ and logs."""
     target = db_path.parent / "dbt_target"
-    # Tests build throwaway warehouses directly (no staged publish), so dbt opens them read-write.
+    # A writing command takes the staged publish (the dbt plugin), as on a user's warehouse.
     env = {
         **os.environ,
         settings.DUCKDB_PATH_ENV: str(db_path),
-        settings.DUCKDB_ACCESS_MODE_ENV: "read_write",
         "DBT_PROFILES_DIR": str(REPO_ROOT),
     }
     result = subprocess.run(

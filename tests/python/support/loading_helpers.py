@@ -23,12 +23,10 @@ def shared_dataset(version: str, real_data_dir: Path) -> Path:
 
 
 def dbt_env(db_path: Path) -> dict[str, str]:
-    """Environment for a command that runs dbt: its own target/ and logs beside the warehouse, opened
-    read-write (a test's throwaway warehouse; plain dbt commands on a user's warehouse are read-only)."""
+    """Environment for a command that runs dbt: its own target/ and logs beside the warehouse."""
     return {
         **os.environ,
         "TAGIFAI_DUCKDB_PATH": str(db_path),
-        "TAGIFAI_DUCKDB_ACCESS_MODE": "read_write",
         "DBT_PROFILES_DIR": str(REPO_ROOT),
         "DBT_TARGET_PATH": str(db_path.parent / "dbt_target"),
         "DBT_LOG_PATH": str(db_path.parent / "dbt_logs"),

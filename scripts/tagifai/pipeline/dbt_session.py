@@ -5,9 +5,9 @@ partial-parse state; none of that needs the warehouse. So `tagifai-build` starts
 when the load starts (DuckDB releases the GIL while it runs a statement) and, once the load is done,
 builds on the manifest that parse returned instead of parsing again.
 
-The parse sees the environment a plain dbt command sees (the published warehouse, read-only), so the
-partial-parse state it saves is the one a later `.venv/bin/dbt show` reuses; only the build itself is
-pointed at the staged copy, read-write (dbt_environment).
+The parse and the build see the profile a plain dbt command sees (the published warehouse), so the
+partial-parse state is the one a later `dbt show` or `dbt build` reuses. The build runs on the stage the
+caller holds: the dbt plugin (tagifai.warehouse.dbt_plugin) finds it in $TAGIFAI_HELD_STAGE.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 
 from tagifai import settings
 from tagifai.errors import TagifaiError
+from tagifai.warehouse.staging import HELD_STAGE_ENV
 
 # `dbt build` options that change what parse produces (or where it writes), so the parse gets them too.
 # Selection flags (--select, --selector, ...) do not: parse reads the whole project.
@@ -63,39 +64,37 @@ def _parse(dbt_args: list[str]) -> Any:
 
 
 @contextmanager
-def dbt_environment(db_path: Path) -> Iterator[None]:
-    """Point profiles.yml at `db_path` (TAGIFAI_DUCKDB_PATH), opened read-write (plain dbt commands open the
-    warehouse read-only), while dbt builds in this process."""
-    wanted = {settings.DUCKDB_PATH_ENV: str(db_path), settings.DUCKDB_ACCESS_MODE_ENV: "read_write"}
-    before = {name: os.environ.get(name) for name in wanted}
-    os.environ.update(wanted)
+def held_stage(stage: Path) -> Iterator[None]:
+    """Hand `stage` to the dbt plugin ($TAGIFAI_HELD_STAGE) while dbt runs in this process."""
+    before = os.environ.get(HELD_STAGE_ENV)
+    os.environ[HELD_STAGE_ENV] = str(stage)
     try:
         yield
     finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        if before is None:
+            os.environ.pop(HELD_STAGE_ENV, None)
+        else:
+            os.environ[HELD_STAGE_ENV] = before
 
 
-def _release_duckdb() -> None:
+def close_dbt_duckdb() -> None:
     """Close the DuckDB database dbt-duckdb keeps open in this process, so the publish step can open the
     staged file itself (DuckDB refuses a second in-process connection with different settings)."""
     try:
         from dbt.adapters.duckdb.connections import DuckDBConnectionManager
     except ImportError:  # another adapter (the spark target) keeps nothing open here
         return
+    if DuckDBConnectionManager._ENV is not None:
+        DuckDBConnectionManager._ENV.close()
     DuckDBConnectionManager.close_all_connections()
 
 
 class DbtBuild:
     """`dbt build` with `dbt_args` on `db_path`: `start()` parses in the background, `run()` builds."""
 
-    def __init__(self, db_path: Path, dbt_args: list[str], staged: bool = True) -> None:
-        self.db_path = db_path
+    def __init__(self, db_path: Path, dbt_args: list[str]) -> None:
+        self.db_path = db_path  # the stage the caller holds
         self.dbt_args = dbt_args
-        self.staged = staged  # False: the warehouse itself is built (tagifai-build --in-place)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dbt-parse")
         self._parsed: Future[Any] | None = None
 
@@ -108,14 +107,9 @@ class DbtBuild:
         # dbt logs the errors of a run itself; a wrong command line it only returns.
         exc = result.exception
         said = f" ({exc})" if isinstance(exc, DbtUsageException | DbtInternalException) else " (see above)"
-        if not self.staged:
-            return BuildFailedError(
-                f"dbt {what} failed{said} on {self.db_path}, built in place: the loaded data and the models "
-                "built before the failure stay. Fix the error and run again."
-            )
         return BuildFailedError(
-            f"dbt {what} failed{said} on the staged copy {self.db_path}; the published warehouse is "
-            "unchanged and readers still see the last good build. Fix the error and run again."
+            f"dbt {what} failed{said}: nothing published, the warehouse is unchanged and readers still "
+            "see the last good build. Fix the error and run again."
         )
 
     def run(self) -> None:
@@ -129,10 +123,10 @@ class DbtBuild:
             self._pool.shutdown()
         if not parsed.success:
             raise self._failed("parse", parsed)
-        with dbt_environment(self.db_path):
+        with held_stage(self.db_path):
             try:
                 result = dbtRunner(manifest=parsed.result).invoke(["build", *_project_args(), *self.dbt_args])
             finally:
-                _release_duckdb()
+                close_dbt_duckdb()
         if not result.success:
             raise self._failed("build", result)
