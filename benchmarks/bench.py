@@ -45,6 +45,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+from bench_change import differences, warehouse_fingerprints, write_changed
 
 from generate import RealShape, generate, read_shape, records, scaled_min_tag_freq
 from measure import CommandFailedError, Measurement, measure
@@ -60,6 +61,7 @@ STEPS = (
     "dbt_build",
     "pipeline",
     "growth_pipeline",
+    "unchanged_pipeline",
     "dataset_build",
     "dataset_pipeline",
     "pandas",
@@ -130,6 +132,9 @@ class SizeResult:
     dbt_split: list[dict[str, float]] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     positions_ok: bool | None = None
+    slowest: dict[str, list[list[object]]] = field(default_factory=dict)  # step -> [[node, seconds], ...]
+    growth_equals_fresh: list[str] | None = None  # tables that differ (empty: equal); None: not checked
+    growth_kind: str = ""
 
     def median(self, step: str, metric: str) -> float | None:
         runs = self.runs.get(step)
@@ -160,6 +165,9 @@ class SizeResult:
             "dbt_build_split_s": split,
             "counts": self.counts,
             "loader_positions_match_ids": self.positions_ok,
+            "growth": self.growth_kind,
+            "growth_equals_fresh": self.growth_equals_fresh,
+            "slowest_nodes": self.slowest,
             "ratios": ratios(self),
         }
 
@@ -171,6 +179,7 @@ def ratios(result: SizeResult) -> dict[str, float | None]:
     baseline = result.median("baseline", "wall_s")
     tuned = result.median("baseline_tuned", "wall_s")
     growth = result.median("growth_pipeline", "wall_s")
+    unchanged = result.median("unchanged_pipeline", "wall_s")
     millions = result.n_projects / 1e6
 
     def div(a: float | None, b: float | None) -> float | None:
@@ -187,6 +196,8 @@ def ratios(result: SizeResult) -> dict[str, float | None]:
         "pipeline_over_tuned_baseline": div(pipeline, tuned),
         "dataset_pipeline_over_tuned_baseline": div(dataset, tuned),
         "growth_over_pipeline": div(growth, pipeline),
+        "growth_over_baseline": div(growth, baseline),
+        "unchanged_over_baseline": div(unchanged, baseline),
     }
 
 
@@ -233,6 +244,13 @@ def _dbt_split(target: Path) -> dict[str, float]:
         totals[kind] += node["execution_time"]
     totals["dbt_elapsed_s"] = json.loads((target / "run_results.json").read_text())["elapsed_time"]
     return totals
+
+
+def _slowest_nodes(target: Path, n: int = 5) -> list[list[object]]:
+    """The `n` nodes dbt spent the longest on, from run_results.json: [[node name, seconds], ...]."""
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    ranked = sorted(results, key=lambda node: -node["execution_time"])[:n]
+    return [[node["unique_id"].split(".", 2)[-1], round(node["execution_time"], 2)] for node in ranked]
 
 
 def _warehouse_counts(db_path: Path, id_start: int | None) -> tuple[dict[str, int], bool | None]:
@@ -282,7 +300,14 @@ def bench_size(
     result = SizeResult(label, n_projects, projects.stat().st_size, threshold)
     if pandas_ok:
         result.skipped["pandas"] = pandas_ok
-    grown_dir = write_grown(data_dir, work / "grown", shape, n_projects, (n_projects + 1) if generated else None)
+    if generated:
+        # The daily change: 1% of the descriptions edited and 1% new projects (change.py).
+        write_changed(data_dir, work / "grown", shape, fraction=GROWTH_FRACTION)
+        grown_dir = work / "grown"
+        result.growth_kind = f"{GROWTH_FRACTION:.0%} of the descriptions edited and {GROWTH_FRACTION:.0%} new projects"
+    else:
+        grown_dir = write_grown(data_dir, work / "grown", shape, n_projects, None)
+        result.growth_kind = f"{GROWTH_FRACTION:.0%} new projects"
     db_path = work / "tagifai.duckdb"
     env = _dbt_env(db_path)
     for i in range(repeat):
@@ -398,16 +423,47 @@ def bench_main_job(
         ]
         return measure(command, env=env, log=work / f"{log_step}.log")
 
+    target = work / MAIN_JOB_TARGET
+
+    def timed(folder: Path, timed_step: str) -> None:
+        result.runs.setdefault(timed_step, []).append(main_job(folder, timed_step))
+        result.slowest[timed_step] = _slowest_nodes(target)
+
     try:
-        result.runs.setdefault(step, []).append(main_job(data_dir, step))
+        timed(data_dir, step)
         result.counts[step], positions_ok = _warehouse_counts(db_path, 1 if generated else None)
         if grown_dir is not None:
-            result.runs.setdefault("growth_pipeline", []).append(main_job(grown_dir, "growth_pipeline"))
+            timed(grown_dir, "growth_pipeline")
             result.counts["growth_pipeline"], _ = _warehouse_counts(db_path, None)
+            # Nothing changed since: the same files again.
+            timed(grown_dir, "unchanged_pipeline")
+            result.counts["unchanged_pipeline"], _ = _warehouse_counts(db_path, None)
+            result.growth_equals_fresh = _check_growth_equals_fresh(db_path, grown_dir, work, threshold, main_job)
         return positions_ok
     finally:
         shutil.rmtree(staging_dir(db_path), ignore_errors=True)
         _remove_warehouse(db_path)
+
+
+def _check_growth_equals_fresh(
+    db_path: Path, grown_dir: Path, work: Path, threshold: int, main_job: Callable[[Path, str], Measurement]
+) -> list[str]:
+    """Untimed: build the grown files into a fresh warehouse and compare it, table by table (row counts and
+    content hashes, change.py), with the warehouse built step by step. Returns the tables that differ."""
+    built = warehouse_fingerprints(db_path)
+    kept = db_path.with_name("incremental.duckdb")
+    _remove_warehouse(kept)
+    shutil.move(db_path, kept)
+    try:
+        main_job(grown_dir, "fresh_of_grown")
+        fresh = warehouse_fingerprints(db_path)
+    finally:
+        _remove_warehouse(kept)
+    diff = differences(built, fresh)
+    print(
+        f"bench: incremental == fresh after the change: {'yes' if not diff else 'NO: ' + '; '.join(diff)}", flush=True
+    )
+    return diff
 
 
 def write_grown(data_dir: Path, out_dir: Path, shape: RealShape, n_projects: int, id_start: int | None) -> Path:
@@ -548,6 +604,7 @@ def write_markdown(results: list[dict[str, object]], machine: dict[str, object],
             f"{num(ratio.get('dataset_pipeline_over_baseline'))} | "
             f"{num(ratio.get('dataset_pipeline_over_tuned_baseline'))} | {num(ratio['pipeline_s_per_million'], ' s')} |"
         )
+    lines += _change_section(results)
     lines += ["", "Checks (labeled projects / kept tags, each implementation; loader positions = ids):", ""]
     for r in results:
         counts = ", ".join(f"{k} {v['n_projects']} / {v['n_tags']}" for k, v in r["counts"].items())
@@ -559,6 +616,64 @@ def write_markdown(results: list[dict[str, object]], machine: dict[str, object],
         if skipped:
             lines.append(f"  - {'; '.join(skipped)}")
     path.write_text("\n".join(lines) + "\n")
+
+
+CHANGE_CASES = (
+    ("baseline", "the statement"),
+    ("pipeline", "make build, fresh"),
+    ("growth_pipeline", "after the change"),
+    ("unchanged_pipeline", "nothing changed"),
+)
+
+
+def _change_section(results: list[dict[str, object]]) -> list[str]:
+    """Markdown: the cases of the daily run side by side per size (wall, peak, ratio to the statement),
+    whether the incremental warehouse equals a fresh one, and each case's five slowest dbt nodes."""
+    lines = [
+        "",
+        "## Cost follows the change",
+        "",
+        "Each case in the same run: the one-statement baseline; `make build` into a fresh warehouse; `make build` "
+        "again after the change (generated sizes: 1% of the descriptions edited and 1% new projects; real data: "
+        "1% new projects); `make build` once more with nothing changed. Ratios are to the statement. "
+        "Incremental = fresh: after the change, every intermediate and mart table (row count and content "
+        "hash, benchmarks/bench_change.py) equals a fresh build of the same files.",
+        "",
+        "| projects | " + " | ".join(label for _, label in CHANGE_CASES) + " | change / statement | "
+        "fresh / statement | unchanged / statement | incremental = fresh |",
+        "| --- | " + " | ".join("---" for _ in CHANGE_CASES) + " | --- | --- | --- | --- |",
+    ]
+    slowest_lines = []
+    for r in results:
+        steps, ratio = r["steps"], r["ratios"]
+
+        def cell(step: str, steps: dict = steps) -> str:
+            s = steps.get(step)
+            if not s or "wall_s" not in s:
+                return "-"
+            peak = s["peak_mib"]
+            memory = f"{peak / 1024:.2f} GiB" if peak >= 1024 else f"{peak:.0f} MiB"
+            return f"{s['wall_s']:.2f} s, {memory}"
+
+        def num(value: float | None) -> str:
+            return "-" if value is None else f"{value:.2f}x"
+
+        check = r.get("growth_equals_fresh")
+        verdict = "-" if check is None else ("yes" if not check else "NO: " + "; ".join(check))
+        size = "2,032 (real)" if r["label"] == REAL_SIZE else f"{r['n_projects']:,}"
+        lines.append(
+            f"| {size} | " + " | ".join(cell(step) for step, _ in CHANGE_CASES) + f" | "
+            f"{num(ratio.get('growth_over_baseline'))} | {num(ratio.get('pipeline_over_baseline'))} | "
+            f"{num(ratio.get('unchanged_over_baseline'))} | {verdict} |"
+        )
+        for step, label in CHANGE_CASES:
+            nodes = (r.get("slowest_nodes") or {}).get(step)
+            if nodes:
+                listed = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in nodes)
+                slowest_lines.append(f"- {size}, {label}: {listed}")
+    if slowest_lines:
+        lines += ["", "Five slowest dbt nodes per case (target/run_results.json):", "", *slowest_lines]
+    return lines
 
 
 def write_chart(results: list[dict[str, object]], path: Path) -> None:

@@ -1,8 +1,26 @@
 -- Two paths to the same labels (macro tag_lists_change): with the lesson's rules each project's own list is
 -- filtered in place, with no unnest and re-aggregation; with alias resolution or parent expansion on, the
 -- kept rows of int_project_tags_filtered are aggregated in tag_position order.
+--
+-- Incremental by project (macros/incremental/project_batch.sql): a row depends on its project and on what
+-- every project shares (labeled_projects_shared_inputs: the kept tags, the taxonomy, the vars). A change of
+-- the shared part rebuilds every row; otherwise only the projects loaded since the last build are built.
+{{
+    config(
+        materialized=('table' if target.type == 'spark' else 'incremental'),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook=([] if target.type == 'spark' else
+            "{{ project_batch_delete(project_batch(labeled_projects_shared_inputs()), 'id') }}"),
+        post_hook=([] if target.type == 'spark' else
+            "{{ project_batch_record(project_batch(labeled_projects_shared_inputs())) }}"),
+    )
+}}
+-- depends_on: {{ ref('stg_madewithml__tags') }}
+{%- set batch = project_batch(labeled_projects_shared_inputs()) %}
 with projects as (
     select * from {{ ref('stg_madewithml__projects') }}
+    where {{ project_batch_filter(batch, 'loaded_at') }}
 ),
 
 kept_tags as (
@@ -21,6 +39,12 @@ kept_tags as (
             {{ ordered_list_agg('filtered_project_tags.tag', 'filtered_project_tags.tag_position') }} as tags
         from filtered_project_tags
         inner join kept_tags on filtered_project_tags.tag = kept_tags.tag
+        {%- if not batch.is_full %}
+            where filtered_project_tags.project_id in (
+                select changed.project_id from {{ ref('stg_madewithml__projects') }} as changed
+                where {{ project_batch_filter(batch, 'changed.loaded_at') }}
+            )
+        {%- endif %}
         group by filtered_project_tags.project_id
     ),
 

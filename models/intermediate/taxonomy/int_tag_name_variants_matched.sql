@@ -57,6 +57,8 @@ candidates as (
             or spellings.singular_name = known_names.singular_name
             or (
                 length(spellings.normalized_name) >= 6
+                -- One edit changes the length by at most one: a cheap test before the edit distance.
+                and abs(length(spellings.normalized_name) - length(known_names.normalized_name)) <= 1
                 and {{ edit_distance('spellings.normalized_name', 'known_names.normalized_name') }} = 1
             )
 ),

@@ -2,7 +2,8 @@ with labeling_functions as (
     select
         lf_name,
         tag,
-        label
+        label,
+        {{ labeling_function_kind_sql('kind', 'pattern') }} as function_kind
     from {{ ref('labeling_functions') }}
 ),
 
@@ -66,6 +67,7 @@ counts as (
         labeling_functions.lf_name,
         labeling_functions.tag,
         labeling_functions.label,
+        labeling_functions.function_kind,
         cast(dataset.n_projects as bigint) as n_projects,
         cast(coalesce(per_function.n_covered, 0) as bigint) as n_covered,
         cast(coalesce(per_function.n_overlaps, 0) as bigint) as n_overlaps,
@@ -90,6 +92,7 @@ final as (
         lf_name,
         tag,
         label,
+        function_kind,
         n_projects,
         n_covered,
         n_overlaps,

@@ -1,8 +1,27 @@
+-- Incremental by project, as labeled_projects (macros/incremental/project_batch.sql): a vote depends on its
+-- project and on what every project shares (labeling_shared_inputs: kept tags, taxonomy, the functions).
+{{
+    config(
+        materialized=('table' if target.type == 'spark' else 'incremental'),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook=([] if target.type == 'spark' else
+            "{{ project_batch_delete(project_batch(labeling_shared_inputs()), 'project_id') }}"),
+        post_hook=([] if target.type == 'spark' else
+            "{{ project_batch_record(project_batch(labeling_shared_inputs())) }}"),
+    )
+}}
+-- depends_on: {{ ref('stg_madewithml__tags') }}
+-- depends_on: {{ ref('stg_madewithml__projects') }}
+{%- set batch = project_batch(labeling_shared_inputs()) %}
 with fired as (
     select
         project_id,
         lf_name
     from {{ ref('int_labeling_functions_fired') }}
+    {%- if not batch.is_full %}
+        where project_id in ({{ project_batch_ids(batch) }})
+    {%- endif %}
 ),
 
 labeling_functions as (

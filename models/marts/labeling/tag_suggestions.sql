@@ -1,3 +1,18 @@
+-- Incremental by project, as lf_votes (macros/incremental/project_batch.sql).
+{{
+    config(
+        materialized=('table' if target.type == 'spark' else 'incremental'),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook=([] if target.type == 'spark' else
+            "{{ project_batch_delete(project_batch(labeling_shared_inputs()), 'project_id') }}"),
+        post_hook=([] if target.type == 'spark' else
+            "{{ project_batch_record(project_batch(labeling_shared_inputs())) }}"),
+    )
+}}
+-- depends_on: {{ ref('stg_madewithml__tags') }}
+-- depends_on: {{ ref('stg_madewithml__projects') }}
+{%- set batch = project_batch(labeling_shared_inputs()) %}
 -- One group by gives the votes for and against each (project, tag): no second aggregation joined back.
 with votes as (
     select
@@ -7,7 +22,11 @@ with votes as (
         label,
         is_in_dataset
     from {{ ref('lf_votes') }}
-    where not project_has_tag
+    where
+        not project_has_tag
+        {%- if not batch.is_full %}
+            and project_id in ({{ project_batch_ids(batch) }})
+        {%- endif %}
 ),
 
 kept_tags as (

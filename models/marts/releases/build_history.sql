@@ -14,6 +14,7 @@
     'cut_report_size': integer_var('cut_report_size', min_value=0),
     'unknown_tag_alert_min_uses': integer_var('unknown_tag_alert_min_uses', min_value=1),
     'max_discrepancy_rate': number_var('max_discrepancy_rate', min_value=0, max_value=1),
+    'min_labeled_share': number_var('min_labeled_share', min_value=0, max_value=1),
 }) %}
 with excluded_tags as (
     select tag from {{ ref('excluded_tags') }}

@@ -1,5 +1,6 @@
--- One row per dataset release (tagifai-release), oldest first as `tagifai-release list` orders them, with
--- the previous release to diff against and the one `tagifai.dataset.load()` returns. A view over the
+-- One row per dataset release (tagifai-release), numbered oldest first as `tagifai-release list` orders
+-- them (release_number: a view's rows come in no guaranteed order, so readers order by it), with the
+-- previous release to diff against and the one `tagifai.dataset.load()` returns. A view over the
 -- staging view of the manifests: it lists the release folder as it is when queried (docs/releases.md).
 {{ config(materialized='view', tags=['duckdb_only']) }}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import logging
 import os
 import sys
 from collections import Counter
@@ -19,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from tagifai import settings
+from tagifai import cli_support, settings
 from tagifai.annotate.client import URL_ENV, LabelStudio, default_token_file, read_token
 from tagifai.annotate.reconcile import pinned, plan
 from tagifai.annotate.tasks import (
@@ -35,15 +36,13 @@ from tagifai.errors import TagifaiError
 from tagifai.ingest import label_studio
 from tagifai.warehouse.staging import staged_write
 
+log = logging.getLogger("tagifai.annotate")
+
 DEFAULT_TITLE = "tagifai"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tagifai-annotate", description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--duckdb-path",
-        help=f"warehouse file (default: ${settings.DUCKDB_PATH_ENV}, else {settings.DEFAULT_DUCKDB_PATH})",
-    )
+    parser = cli_support.parser("tagifai-annotate", __doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     export = sub.add_parser("export", help="write tasks.json and label_config.xml to a folder")
     export.add_argument("--out-dir", type=Path, required=True)
@@ -81,7 +80,7 @@ def _probability(value: str) -> float:
 
 
 def _db_path(args: argparse.Namespace) -> Path:
-    return Path(args.duckdb_path).expanduser().resolve() if args.duckdb_path else settings.duckdb_path()
+    return cli_support.warehouse_path(args.duckdb_path)
 
 
 def _overlap(args: argparse.Namespace) -> Overlap:
@@ -106,7 +105,7 @@ def run_export(args: argparse.Namespace) -> None:
     (args.out_dir / "project_settings.json").write_text(json.dumps(_overlap(args).project_settings(), indent=1))
     if batch.pre_accepted:
         _write_pre_accepted(args.out_dir / "pre_accepted.csv", batch.pre_accepted, args.pre_accept_threshold)
-    print(f"tagifai-annotate: {len(batch.tasks)} tasks, a config over {len(batch.tags)} kept tags -> {args.out_dir}")
+    log.info(f"{len(batch.tasks)} tasks, a config over {len(batch.tags)} kept tags -> {args.out_dir}")
 
 
 def _write_pre_accepted(path: Path, rows: list[PreAccepted], threshold: float) -> None:
@@ -134,10 +133,10 @@ def run_push(args: argparse.Namespace) -> None:
     project = client.project_by_title(args.project_title)
     if project is None:
         project = client.request("POST", "/api/projects", json={"title": args.project_title, **config})
-        print(f"tagifai-annotate: created project {args.project_title!r} (id {project['id']})")
+        log.info(f"created project {args.project_title!r} (id {project['id']})")
     elif any(project.get(name) != value for name, value in config.items()):
         client.request("PATCH", f"/api/projects/{project['id']}", json=config)
-        print(f"tagifai-annotate: updated the config of project {args.project_title!r} (id {project['id']})")
+        log.info(f"updated the config of project {args.project_title!r} (id {project['id']})")
     existing = client.tasks(project["id"])
     batch = build_tasks(db_path, args.limit, pinned(existing), args.pre_accept_threshold)
     changes = plan(existing, batch.tasks)
@@ -152,13 +151,13 @@ def run_push(args: argparse.Namespace) -> None:
         where = db_path.parent / "label-studio" / "pre_accepted" / f"{args.project_title}-{stamp}.csv"
         _write_pre_accepted(where, batch.pre_accepted, args.pre_accept_threshold)
         n_projects = len({r.project_id for r in batch.pre_accepted})
-        print(
-            f"tagifai-annotate: {len(batch.pre_accepted)} labels on {n_projects} projects pre-accepted at "
+        log.info(
+            f"{len(batch.pre_accepted)} labels on {n_projects} projects pre-accepted at "
             f"probability >= {args.pre_accept_threshold} (not sent to annotators; listed in {where})"
         )
     by_queue = Counter(body["data"]["queue"] for body in batch.tasks)
-    print("tagifai-annotate: queues: " + ", ".join(f"{q} {by_queue.get(q, 0)}" for q in QUEUES))
-    print(f"tagifai-annotate: {client.url}/projects/{project['id']}: {changes.summary()}")
+    log.info("queues: " + ", ".join(f"{q} {by_queue.get(q, 0)}" for q in QUEUES))
+    log.info(f"{client.url}/projects/{project['id']}: {changes.summary()}")
 
 
 def _with_user_emails(export: object, users: dict[int, str]) -> object:
@@ -191,23 +190,22 @@ def run_pull(args: argparse.Namespace) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(_with_user_emails(export, users), ensure_ascii=False), encoding="utf-8")
     # One source per Label Studio project, so a pull replaces the rejects of the previous one.
-    print(f"tagifai-annotate: export kept in {output}")
+    log.info(f"export kept in {output}")
     if args.export_only:
         return  # the caller's own load takes it in (Dagster's run loads it with the sources, then builds)
     uri = f"{client.url}/projects/{project['id']}"
     with staged_write(db_path) as staged, duckdb.connect(str(staged), config=settings.duckdb_config()) as con:
         report = label_studio.load_export(con, output, uri, users=users, allowed=allowed)
-    print(f"tagifai-annotate: {report.summary()}")
+    log.info(f"{report.summary()}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    try:
+    """`tagifai-annotate export|push|pull`."""
+
+    def dispatch(args: argparse.Namespace) -> None:
         {"export": run_export, "push": run_push, "pull": run_pull}[args.command](args)
-    except (TagifaiError, duckdb.IOException) as exc:
-        print(f"tagifai-annotate: error: {exc}", file=sys.stderr)
-        return 1
-    return 0
+
+    return cli_support.run("tagifai-annotate", _parser(), dispatch, argv)
 
 
 if __name__ == "__main__":

@@ -403,7 +403,15 @@ def _apply(con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: str) -> 
     key_list = ", ".join(keys)
     # The key as the JSON text `checked.key_json` holds, to recognise keys the file has only as rejects.
     raw_key_json = f"json_array({key_list})::varchar" if spec.key_fields else f"to_json({key})::varchar"
-    compare = " or ".join(f"c.{c} is distinct from r.{c}" for c in spec.column_types if c not in keys) or "false"
+    # Unchanged records are recognised by the hash of their columns stored with each row (_record_hash),
+    # so the comparison reads keys and hashes from the raw table, not every stored text. A row stored before
+    # the hash existed (null) is compared column by column, and gets its hash at the end of this load.
+    by_column = " or ".join(f"c.{c} is distinct from r.{c}" for c in spec.column_types if c not in keys) or "false"
+    compare = by_column
+    if spec.stores_record_hash:
+        con.execute(f"alter table raw.{spec.name} add column if not exists {RECORD_HASH} ubigint")
+        by_hash = f"r.{RECORD_HASH} <> {_record_hash(spec, 'c')}"
+        compare = f"case when r.{RECORD_HASH} is null then ({by_column}) else {by_hash} end"
     c_keys = ", ".join(f"c.{k}" for k in keys)
     con.execute(
         f"""
@@ -432,18 +440,21 @@ def _apply(con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: str) -> 
         con.execute(f"delete from raw.{spec.name} where ({key_list}) in ({changed})")
     pause_point("mid-write")
     columns = ", ".join(spec.column_types)
+    hash_column = f", {_record_hash(spec)} as {RECORD_HASH}" if spec.stores_record_hash else ""
     # A first load writes every good record: no need to look each one up in `touched`.
     written = "" if n_new + n_changed == n_loaded else f" and ({key_list}) in (select {key_list} from touched)"
     con.execute(
         f"""
         insert into raw.{spec.name} by name
         select {columns}, ? as _source_uri, position as _source_position, ? as _load_id,
-            current_timestamp as _loaded_at
+            current_timestamp as _loaded_at{hash_column}
         from checked
         where reason is null{written}
         """,
         [source.uri, load_id],
     )
+    if spec.stores_record_hash:
+        con.execute(f"update raw.{spec.name} set {RECORD_HASH} = {_record_hash(spec)} where {RECORD_HASH} is null")
     # The rejects of this source's earlier loads become history; a re-load of the same file replaces its
     # earlier rejects, so loading twice leaves the same tables.
     con.execute("update raw.rejected_records set is_current = false where source_name = ?", [spec.name])
@@ -460,6 +471,16 @@ def _apply(con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: str) -> 
     )
     (n_rejected,) = con.execute("select count(*) from checked where reason is not null").fetchone()
     return n_loaded, n_new, n_changed, n_rejected, n_removed
+
+
+RECORD_HASH = "_record_hash"
+
+
+def _record_hash(spec: SourceSpec, alias: str = "") -> str:
+    """SQL: the hash of a record's non-key columns (DuckDB's 64-bit hash), as stored in `_record_hash`."""
+    prefix = f"{alias}." if alias else ""
+    columns = [f"{prefix}{c}" for c in spec.column_types if c not in spec.key_columns]
+    return f"hash({', '.join(columns)})" if columns else "cast(0 as ubigint)"
 
 
 def _rejection_sample(con: duckdb.DuckDBPyConnection, limit: int = 3) -> str:

@@ -169,6 +169,9 @@ class SourceSpec:
     # Fields a record may leave out or set to null alike (both are good). The fast path (`fast_parse_sql`)
     # cannot tell an absent field from a null one, so a record missing any other field is re-checked.
     optional_fields: tuple[str, ...] = ()
+    # True: each row stores `_record_hash`, the hash of its non-key columns, and a load recognises unchanged
+    # records by it (large sources: no stored text is read again). False: compared column by column.
+    stores_record_hash: bool = False
 
     @property
     def key_columns(self) -> tuple[str, ...]:
@@ -208,6 +211,7 @@ PROJECTS = SourceSpec(
         "created_on": "varchar",
     },
     optional_fields=("created_on",),
+    stores_record_hash=True,
 )
 
 TAGS = SourceSpec(
@@ -225,6 +229,7 @@ TAGS = SourceSpec(
     },
     column_types={"tag": "varchar", "aliases": "varchar[]", "parents": "varchar[]"},
     complete=True,
+    stores_record_hash=True,
 )
 
 # Every source the loader knows, by raw table name. A new source registers here with one entry.

@@ -1,7 +1,7 @@
 """The Dagster code location of tagifai (pyproject.toml [tool.dagster] points here).
 
-`dagster dev` finds it from the repository root with no flags; `make orchestrate` starts the UI and the
-daemon on 127.0.0.1.
+`dagster dev` finds it from the repository root with no flags; `make orchestrate` (serve.py) starts a code
+server on it, and the UI and the daemon on 127.0.0.1.
 """
 
 from dagster import AssetSelection, Definitions, define_asset_job
@@ -16,12 +16,13 @@ from tagifai.orchestrate.assets import (
     tags_file,
 )
 from tagifai.orchestrate.config import WorkflowConfig
-from tagifai.orchestrate.dbt_project import dbt_resource
+from tagifai.orchestrate.dbt_project import dbt_resource, prepare_manifest
 from tagifai.orchestrate.sensors import (
     build_schedule,
     ready_for_modeling_sensor,
     ready_to_annotate_sensor,
     source_files_sensor,
+    sources_fresh_sensor,
 )
 
 CONFIG = WorkflowConfig.from_env()
@@ -54,6 +55,8 @@ defs = Definitions(
         source_files_sensor(build_job),
         ready_to_annotate_sensor(annotate_job),
         ready_for_modeling_sensor(release_job),
+        # The freshness rules of the sources YAML, as the manifest the dbt assets load resolves them.
+        sources_fresh_sensor(prepare_manifest()),
     ],
     resources={"dbt": dbt_resource()},
 )

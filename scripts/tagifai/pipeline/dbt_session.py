@@ -64,17 +64,18 @@ def _parse(dbt_args: list[str]) -> Any:
 
 
 @contextmanager
-def held_stage(stage: Path) -> Iterator[None]:
-    """Hand `stage` to the dbt plugin ($TAGIFAI_HELD_STAGE) while dbt runs in this process."""
-    before = os.environ.get(HELD_STAGE_ENV)
-    os.environ[HELD_STAGE_ENV] = str(stage)
+def environment(**values: str) -> Iterator[None]:
+    """Set environment variables while dbt runs in this process (dbt reads profiles.yml's env_var then)."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop(HELD_STAGE_ENV, None)
-        else:
-            os.environ[HELD_STAGE_ENV] = before
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def close_dbt_duckdb() -> None:
@@ -108,8 +109,8 @@ class DbtBuild:
         exc = result.exception
         said = f" ({exc})" if isinstance(exc, DbtUsageException | DbtInternalException) else " (see above)"
         return BuildFailedError(
-            f"dbt {what} failed{said}: nothing published, the warehouse is unchanged and readers still "
-            "see the last good build. Fix the error and run again."
+            f"dbt {what} failed{said}: nothing published, the published warehouse is unchanged and readers "
+            "still see the last good build. Fix the error and run again."
         )
 
     def run(self) -> None:
@@ -123,7 +124,7 @@ class DbtBuild:
             self._pool.shutdown()
         if not parsed.success:
             raise self._failed("parse", parsed)
-        with held_stage(self.db_path):
+        with environment(**{HELD_STAGE_ENV: str(self.db_path)}):
             try:
                 result = dbtRunner(manifest=parsed.result).invoke(["build", *_project_args(), *self.dbt_args])
             finally:

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
-from pathlib import Path
 
-import duckdb
-
-from tagifai import settings
-from tagifai.errors import TagifaiError
+from tagifai import cli_support
 from tagifai.release import gates
 from tagifai.release.diff import diff_releases, format_diff
 from tagifai.release.publish import make_release
 from tagifai.release.store import release_dir, releases
 
+log = logging.getLogger("tagifai.release")
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="tagifai-release",
-        description="Publish marts.labeled_projects as an immutable, gated dataset release; list or diff releases.",
+    parser = cli_support.parser(
+        "tagifai-release",
+        "Publish marts.labeled_projects as an immutable, gated dataset release; list or diff releases.",
+        warehouse=False,
     )
     parser.add_argument("--release-dir", help="where releases live (default $TAGIFAI_RELEASE_DIR, else releases/)")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -36,29 +36,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def _run(args: argparse.Namespace) -> None:
     root = release_dir(args.release_dir)
-    try:
-        if args.command == "list":
-            for found in releases(root):
-                manifest = found.manifest
-                print(
-                    f"{found.version}\t{manifest['released_at']}\t{manifest['row_count']} projects\t"
-                    f"{len(manifest['tag_counts'])} tags\tmin_tag_freq={manifest['labeling']['min_tag_freq']}\t"
-                    f"{manifest['content_hash'][:12]}"
-                )
-        elif args.command == "diff":
-            result = diff_releases(root, args.before, args.after)
-            print(json.dumps(result, indent=2) if args.json else format_diff(result))
-        else:
-            db_path = Path(args.duckdb_path).expanduser().resolve() if args.duckdb_path else settings.duckdb_path()
-            outcome = make_release(db_path, root, args.version, gates.bounds(args))
-            print(f"tagifai-release: {outcome.message}")
-    except (TagifaiError, duckdb.Error) as exc:
-        print(f"tagifai-release: {exc}", file=sys.stderr)
-        return 1
-    return 0
+    if args.command == "list":  # the listing and the diff are the command's output, on stdout
+        for found in releases(root):
+            manifest = found.manifest
+            print(
+                f"{found.version}\t{manifest['released_at']}\t{manifest['row_count']} projects\t"
+                f"{len(manifest['tag_counts'])} tags\tmin_tag_freq={manifest['labeling']['min_tag_freq']}\t"
+                f"{manifest['content_hash'][:12]}"
+            )
+    elif args.command == "diff":
+        result = diff_releases(root, args.before, args.after)
+        print(json.dumps(result, indent=2) if args.json else format_diff(result))
+    else:
+        outcome = make_release(cli_support.warehouse_path(args.duckdb_path), root, args.version, gates.bounds(args))
+        log.info(outcome.message)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`tagifai-release release|list|diff`."""
+    return cli_support.run("tagifai-release", _parser(), _run, argv)
 
 
 if __name__ == "__main__":

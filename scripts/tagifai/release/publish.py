@@ -159,7 +159,7 @@ def make_release(db_path: Path, root: Path, version: str | None, limits: dict[st
                     for name, path in ((DATA_FILE, data), (AUTHOR_TAGS_FILE, author_tags))
                 },
                 "labeling": _labeling(params),
-                "inputs": warehouse.inputs(con),
+                "inputs": warehouse.inputs(con, build.built_at),
                 "code": _code(params),
                 "build": {
                     "invocation_id": build.invocation_id,

@@ -114,19 +114,62 @@ def check_parameters_agree(con: duckdb.DuckDBPyConnection, db_path: Path) -> Non
         )
 
 
-def inputs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """The files the current rows came from: (source, uri, load id), with each local file's sha256 now."""
+# The sources whose files make labeled_projects (raw.load_log also lists annotation loads).
+DATASET_SOURCES = ("projects", "tags")
+
+
+def inputs(con: duckdb.DuckDBPyConnection, built_at: str) -> list[dict[str, Any]]:
+    """The files the build that started at `built_at` (UTC) was made from, per source, oldest load first.
+
+    From raw.load_log, not from the rows: the loader keeps an unchanged row as the load that first brought
+    it wrote it, so the rows of a file loaded again unchanged still name the earlier file. Each source
+    lists its latest load before the build (the file it was built from, even when nothing in it changed),
+    the latest complete load (one that replaced the table) and every load since that still holds rows:
+    what an upsert of a partial file leaves beside the complete one. `n_rows_written` counts the current
+    rows each load wrote; the local files are hashed now (the loader does not record a file's hash).
+    """
     rows = con.execute(
         """
-        select 'projects' as source_name, source_uri, load_id, count(*) as n_rows
-        from staging.stg_madewithml__projects group by all
-        union all
-        select 'tags', source_uri, load_id, count(*) from staging.stg_madewithml__tags group by all
-        order by all
-        """
+        with loads as (
+            select load_id, source_name, source_uri, n_records, replaced_all, loaded_at
+            from raw.load_log
+            where
+                source_name in (select unnest(?))
+                -- built_at has whole seconds: a load that committed in the second the build started counts.
+                and loaded_at < timezone('UTC', cast(? as timestamp)) + interval 1 second
+        ),
+
+        ranked as (
+            select
+                *,
+                row_number() over (partition by source_name order by loaded_at desc, load_id desc) as recency,
+                max(case when replaced_all then loaded_at end) over (partition by source_name) as last_complete_at
+            from loads
+        ),
+
+        written as (
+            select 'projects' as source_name, load_id, count(*) as n_rows
+            from staging.stg_madewithml__projects group by all
+            union all
+            select 'tags', load_id, count(*) from staging.stg_madewithml__tags group by all
+        )
+
+        select
+            ranked.source_name, ranked.source_uri, ranked.load_id,
+            strftime(timezone('UTC', ranked.loaded_at), '%Y-%m-%dT%H:%M:%S.%f+00:00'),
+            ranked.n_records, coalesce(written.n_rows, 0), ranked.replaced_all, ranked.recency = 1
+        from ranked
+        left join written on ranked.source_name = written.source_name and ranked.load_id = written.load_id
+        where
+            ranked.recency = 1
+            or ranked.loaded_at = ranked.last_complete_at
+            or (ranked.loaded_at > coalesce(ranked.last_complete_at, '-infinity') and written.n_rows > 0)
+        order by ranked.source_name, ranked.loaded_at, ranked.load_id
+        """,
+        [list(DATASET_SOURCES), built_at],
     ).fetchall()
     found = []
-    for source_name, uri, load_id, n_rows in rows:
+    for source_name, uri, load_id, loaded_at, n_records, n_rows, replaced_all, latest in rows:
         path = Path(uri)
         local = "://" not in uri and path.is_file()
         found.append(
@@ -134,8 +177,11 @@ def inputs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
                 "source": source_name,
                 "uri": uri,
                 "load_id": load_id,
-                "n_rows": n_rows,
-                # Hashed when the release is made: the loader does not record a file's hash.
+                "loaded_at": loaded_at,
+                "n_records": n_records,
+                "n_rows_written": n_rows,
+                "replaced_all": replaced_all,
+                "latest_load": latest,
                 "sha256": file_sha256(path) if local else None,
             }
         )

@@ -52,5 +52,5 @@ def test_a_wrong_dbt_option_is_named_and_the_published_warehouse_stays(
     result = run_build(db_path, "--data-dir", str(real_data_dir), "--", "--no-such-dbt-option")
     assert result.returncode == 1
     assert "dbt build failed (No such option '--no-such-dbt-option'.): nothing published" in result.stderr
-    assert "the warehouse is unchanged" in result.stderr
+    assert "the published warehouse is unchanged" in result.stderr
     assert dump(db_path) == before

@@ -100,3 +100,22 @@ def test_tag_suggestions_match(reference, query) -> None:
     )
     assert {(row[0], row[1]): tuple(row[2:]) for row in rows} == expected
     assert any(not in_dataset for in_dataset, *_ in expected.values())
+
+
+def test_lf_summary_says_which_functions_are_keywords_and_which_regexes(query) -> None:
+    # A keyword of ASCII letters and digits only is a whole-word keyword; everything else (regexes, keywords
+    # such as c++) is a regex. Read from the seed file itself, not from the warehouse.
+    import csv  # noqa: PLC0415
+
+    from support.commands import REPO_ROOT  # noqa: PLC0415
+
+    with (REPO_ROOT / "seeds" / "labeling_functions.csv").open(encoding="utf-8") as handle:
+        expected = {
+            row["lf_name"]: "keyword"
+            if row["kind"] == "keyword" and row["pattern"].isascii() and row["pattern"].isalnum()
+            else "regex"
+            for row in csv.DictReader(handle)
+        }
+    actual = dict(query("select lf_name, function_kind from marts.lf_summary"))
+    assert actual == expected
+    assert set(expected.values()) == {"keyword", "regex"}

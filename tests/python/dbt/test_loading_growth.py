@@ -154,7 +154,7 @@ def replaced(batched: Path, newer_dir: Path, tmp_path_factory: pytest.TempPathFa
     db_path = copy_warehouse(batched, tmp_path_factory.mktemp("replaced"))
     result = run_build(db_path, "--replace", "--data-dir", str(folder))
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr
-    assert "2030 loaded (0 new, 1 changed, 2029 unchanged), 2 removed" in result.stdout
+    assert "2030 loaded (0 new, 1 changed, 2029 unchanged), 2 removed" in result.stdout + result.stderr
     return db_path, gone
 
 
@@ -204,7 +204,7 @@ def test_loading_the_same_file_twice_changes_nothing_but_the_log(single: Path, n
     before = dump(db_path)
     result = run_loader(db_path, "--data-dir", str(newer_dir))
     assert result.returncode == 0, result.stderr
-    assert "2032 loaded (0 new, 0 changed, 2032 unchanged)" in result.stdout
+    assert "2032 loaded (0 new, 0 changed, 2032 unchanged)" in result.stdout + result.stderr
     after = dump(db_path)
     assert len(after.pop("raw.load_log")) == len(before.pop("raw.load_log")) + 2
     assert after == before

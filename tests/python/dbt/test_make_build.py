@@ -143,7 +143,7 @@ def test_file_faults_through_make_build_fail_in_one_line_and_change_nothing(
     real_data_dir: Path, tmp_path: Path
 ) -> None:
     db_path = tmp_path / "w" / "tagifai.duckdb"
-    good = make_build(db_path, write_data(tmp_path / "good", [GOOD]))
+    good = make_build(db_path, write_data(tmp_path / "good", [GOOD]), "VARS={min_tag_freq: 1}")
     assert good.returncode == 0, good.stdout[-3000:]
     before = dump(db_path)
     for fault, (content, position_text) in sorted(FILE_FAULTS.items()):

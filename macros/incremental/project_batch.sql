@@ -1,0 +1,109 @@
+{#- Incremental by project, full when the logic needs it. A model whose rows each depend on one project and
+    on a few inputs shared by every project (the kept-tag set, the taxonomy, the vars) keeps, in its table's
+    comment, a fingerprint of those shared inputs and the newest loaded_at it has seen. A run then:
+
+    - rebuilds in full (every project) when the fingerprint differs, or the table is new;
+    - else builds only the projects loaded since (new and changed ones), after deleting their old rows and
+      the rows of projects that are gone.
+
+    The loader moves a project's loaded_at only when the project changes, so "loaded since" is exactly
+    "changed since". DuckDB only: Spark builds these models as tables. -#}
+
+{#- The run's plan: {'is_full': bool, 'fingerprint': str, 'bookmark': str or none}. `fingerprint_sql` is a
+    query returning one text, read when the model runs (after its parents are built). -#}
+{% macro project_batch(fingerprint_sql) -%}
+    {%- set plan = {'is_full': true, 'fingerprint': '', 'bookmark': none} -%}
+    {%- if not execute or target.type == 'spark' -%}
+        {{ return(plan) }}
+    {%- endif -%}
+    {%- set shared = run_query(fingerprint_sql).columns[0].values()[0] -%}
+    {%- do plan.update({'fingerprint': local_md5((shared or '') ~ '\n' ~ model.raw_code)}) -%}
+    {%- if not is_incremental() -%}
+        {{ return(plan) }}
+    {%- endif -%}
+    {%- set stored_query -%}
+        select comment from duckdb_tables()
+        where database_name = {{ tagifai.sql_string_literal(this.database) }}
+            and schema_name = {{ tagifai.sql_string_literal(this.schema) }}
+            and table_name = {{ tagifai.sql_string_literal(this.identifier) }}
+    {%- endset -%}
+    {%- set stored = (run_query(stored_query).columns[0].values() or [none])[0] or '' -%}
+    {%- set parts = stored.split(';') -%}
+    {%- if parts | length == 2 and parts[0] == plan.fingerprint and parts[1] -%}
+        {%- do plan.update({'is_full': false, 'bookmark': parts[1]}) -%}
+    {%- endif -%}
+    {{ return(plan) }}
+{%- endmacro %}
+
+{#- SQL: the condition that picks the projects to build, over `loaded_at_expr`; true on a full run. -#}
+{% macro project_batch_filter(plan, loaded_at_expr) -%}
+    {%- if plan.is_full -%}
+        true
+    {%- else -%}
+        {{ loaded_at_expr }} > cast({{ tagifai.sql_string_literal(plan.bookmark) }} as timestamp with time zone)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook: on an incremental run, delete every row (full) or the rows of the projects about to be built
+    again and of projects no longer loaded. -#}
+{% macro project_batch_delete(plan, key_column) -%}
+    {%- if execute and is_incremental() -%}
+        {%- if plan.is_full -%}
+            delete from {{ this }}
+        {%- else -%}
+            delete from {{ this }}
+            where
+                {{ key_column }} in (
+                    select project_id from {{ ref('stg_madewithml__projects') }}
+                    where {{ tagifai.project_batch_filter(plan, 'loaded_at') }}
+                )
+                or {{ key_column }} not in (select project_id from {{ ref('stg_madewithml__projects') }})
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook: record the fingerprint and the newest loaded_at now built. -#}
+{% macro project_batch_record(plan) -%}
+    {%- if execute -%}
+        {%- set newest = run_query(
+            'select cast(max(loaded_at) as varchar) from ' ~ ref('stg_madewithml__projects')
+        ).columns[0].values()[0] -%}
+        comment on table {{ this }} is {{ tagifai.sql_string_literal(plan.fingerprint ~ ';' ~ (newest or '')) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- What every row of labeled_projects shares: the vars that change tag lists, the kept tags, the taxonomy's
+    aliases and parents (read by the alias and parent paths). A query returning one text. -#}
+{% macro labeled_projects_shared_inputs() -%}
+    select
+        {{ tagifai.sql_string_literal(
+            'resolve_aliases=' ~ tagifai.bool_var('resolve_aliases') ~ ' expand_parents=' ~ tagifai.bool_var('expand_parents')
+            ~ ' max_parent_depth=' ~ tagifai.integer_var('max_parent_depth', min_value=1)
+        ) }}
+        || '|' || coalesce((
+            select string_agg(tag, ',' order by tag) from {{ ref('tag_frequencies') }} where is_kept
+        ), '')
+        || '|' || coalesce((
+            select string_agg(tag || ':' || cast(aliases as varchar) || ':' || cast(parents as varchar), ',' order by tag)
+            from {{ ref('stg_madewithml__tags') }}
+        ), '')
+{%- endmacro %}
+
+{#- What every row of lf_votes and tag_suggestions shares: labeled_projects' shared inputs, the labeling
+    functions (the seed's rows) and how they are evaluated (labeling_functions_version). -#}
+{% macro labeling_shared_inputs() -%}
+    {{ tagifai.labeled_projects_shared_inputs() }}
+        || '|' || {{ tagifai.sql_string_literal(
+            tagifai.labeling_functions_version(tagifai.labeling_function_definitions()) if execute else ''
+        ) }}
+        || '|' || coalesce((
+            select string_agg(lf_name || ':' || tag || ':' || cast(label as varchar), ',' order by lf_name)
+            from {{ ref('labeling_functions') }}
+        ), '')
+{%- endmacro %}
+
+{#- SQL: the ids of the projects a run builds (all of them on a full run). -#}
+{% macro project_batch_ids(plan) -%}
+    select project_id from {{ ref('stg_madewithml__projects') }}
+    where {{ tagifai.project_batch_filter(plan, 'loaded_at') }}
+{%- endmacro %}
