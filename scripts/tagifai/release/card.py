@@ -75,6 +75,15 @@ def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     return lines
 
 
+def _input_line(item: dict[str, Any]) -> str:
+    """One input file of the manifest: source, where, which load, how many records, its hash."""
+    records = item.get("n_records", item.get("n_rows"))
+    return (
+        f"- input {item.get('source')}: `{item.get('uri')}` (load {item.get('load_id')}, {records} records, "
+        f"sha256 {item.get('sha256') or 'not hashed'})"
+    )
+
+
 def render_card(manifest: dict[str, Any]) -> str:
     """The card's Markdown, from the manifest alone (which carries label_quality)."""
     labeling = manifest["labeling"]
@@ -198,14 +207,10 @@ def render_card(manifest: dict[str, Any]) -> str:
         "",
         "## Provenance",
         "",
-        *[
-            f"- input {item['source']}: `{item['uri']}` (load {item['load_id']}, {item['n_rows']} rows, sha256 "
-            f"{item['sha256'] or 'not hashed'})"
-            for item in manifest["inputs"]
-        ],
+        *[_input_line(item) for item in manifest["inputs"]],
         f"- code: git {code.get('git_commit')}{' (with uncommitted changes)' if code.get('git_dirty') else ''}, "
         f"tagifai {code.get('tagifai_version')}, dbt {code.get('dbt_version')}, duckdb {code.get('duckdb_version')}",
-        f"- build: invocation {build['invocation_id']} at {build['built_at']}; tests: {build['tests']}",
+        f"- build: invocation {build.get('invocation_id')} at {build.get('built_at')}; tests: {build.get('tests')}",
         "- gates: "
         + ", ".join(r["gate"] + (" passed" if r["passed"] else " FAILED") for r in manifest["gates"]["results"]),
         "",
