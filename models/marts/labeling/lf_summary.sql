@@ -11,6 +11,15 @@ dataset as (
     select count(*) as n_projects from {{ ref('labeled_projects') }}
 ),
 
+-- How many dataset projects carry each kept tag: the gold positives of its functions.
+tag_positives as (
+    select
+        tag,
+        n_projects as n_positive
+    from {{ ref('tag_frequencies') }}
+    where is_kept
+),
+
 dataset_votes as (
     select * from {{ ref('lf_votes') }}
     where is_in_dataset
@@ -64,10 +73,18 @@ counts as (
         cast(coalesce(per_function.n_overlaps, 0) as bigint) as n_overlaps,
         cast(coalesce(per_function.n_conflicts, 0) as bigint) as n_conflicts,
         cast(coalesce(per_function.n_correct, 0) as bigint) as n_correct,
-        cast(coalesce(per_function.n_incorrect, 0) as bigint) as n_incorrect
+        cast(coalesce(per_function.n_incorrect, 0) as bigint) as n_incorrect,
+        -- Dataset projects whose gold label is the function's label (the tag for 1, its absence for 0).
+        cast(
+            case
+                when labeling_functions.label = 1 then coalesce(tag_positives.n_positive, 0)
+                else dataset.n_projects - coalesce(tag_positives.n_positive, 0)
+            end as bigint
+        ) as n_gold_label
     from labeling_functions
     cross join dataset
     left join per_function on labeling_functions.lf_name = per_function.lf_name
+    left join tag_positives on labeling_functions.tag = tag_positives.tag
 ),
 
 final as (
@@ -86,7 +103,14 @@ final as (
         cast(n_covered as double) / nullif(n_projects, 0) as coverage,
         cast(n_overlaps as double) / nullif(n_projects, 0) as overlap_fraction,
         cast(n_conflicts as double) / nullif(n_projects, 0) as conflict_fraction,
-        cast(n_correct as double) / nullif(n_correct + n_incorrect, 0) as empirical_accuracy
+        cast(n_correct as double) / nullif(n_correct + n_incorrect, 0) as empirical_accuracy,
+        cast(n_correct as double) / nullif(n_correct + n_incorrect, 0) as measured_precision,
+        cast(n_correct as double) / nullif(n_gold_label, 0) as measured_recall,
+        -- The label model's weight (marts.label_model): ln(recall / false-positive rate), add-one smoothed.
+        ln(
+            ((n_correct + 1.0) / (n_gold_label + 2.0))
+            / ((n_incorrect + 1.0) / (n_projects - n_gold_label + 2.0))
+        ) as weight
     from counts
 )
 

@@ -25,6 +25,11 @@ DEFAULTS: dict[str, tuple[float, str]] = {
         "largest share of shared projects on which the annotators disagree about one tag (worst tag); "
         "passes when no annotations are loaded",
     ),
+    # Off by default (0): see evaluate_label_quality.
+    "min_classifier_micro_f1": (
+        0.0,
+        "least out-of-fold micro-F1 of the tag classifier (marts.label_quality); 0 = no gate",
+    ),
 }
 
 
@@ -98,4 +103,21 @@ def evaluate(build_errors: list[dict[str, Any]], metrics: dict[str, Any], limits
             if discrepancy is None
             else f"worst tag {discrepancy:.4f}, at most {limits['max_annotator_discrepancy']}",
         ),
+    ]
+
+
+def evaluate_label_quality(label_quality: dict[str, Any] | None, limits: dict[str, float]) -> list[GateResult]:
+    """The optional floor on the classifier's out-of-fold micro-F1: no gate at all while the bound is 0."""
+    floor = limits.get("min_classifier_micro_f1", 0.0)
+    if floor <= 0:
+        return []
+    value = None if label_quality is None else label_quality.get("classifier_micro_f1")
+    return [
+        GateResult(
+            "classifier_micro_f1",
+            value is not None and value >= floor,
+            "not measured: the build has no marts.label_quality (build on DuckDB with the learned-label models)"
+            if value is None
+            else f"out-of-fold micro-F1 {value:.4f}, at least {floor}",
+        )
     ]

@@ -15,7 +15,7 @@ import duckdb
 
 from tagifai import settings
 from tagifai.pause import pause_point
-from tagifai.release import gates, warehouse
+from tagifai.release import card, gates, warehouse
 from tagifai.release.store import (
     AUTHOR_TAGS_FILE,
     COLUMNS,
@@ -105,6 +105,8 @@ def make_release(db_path: Path, root: Path, version: str | None, limits: dict[st
         warehouse.check_parameters_agree(con, db_path)
         params = warehouse.build_parameters(con, db_path, build.invocation_id)
         results = gates.evaluate(build.errors, warehouse.metrics(con), limits)
+        label_quality = card.read_label_quality(con)
+        results += gates.evaluate_label_quality(label_quality, limits)
         failed = [result for result in results if not result.passed]
         if failed:
             raise GateFailedError(
@@ -168,9 +170,11 @@ def make_release(db_path: Path, root: Path, version: str | None, limits: dict[st
                     "warnings": build.warnings,
                 },
                 "gates": {"bounds": limits, "results": [result.as_dict() for result in results]},
+                "label_quality": label_quality,
             }
             (partial / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
             fsync_path(partial / MANIFEST_FILE)
+            fsync_path(card.write_card(partial, manifest))
             fsync_path(partial)
             pause_point("release-manifest-written")
             os.rename(partial, final)

@@ -42,7 +42,35 @@ def chart_data(data: ReportData) -> dict[str, object]:
         ],
         "n_project_tags": data.n_project_tags,
         "n_unknown_tags": data.n_unknown_tags,
+        "label_quality": asdict(data.label_quality) if data.label_quality else None,
     }
+
+
+def _label_quality_part(data: ReportData) -> str:
+    """Per-tag F1 and the label-issue counts, or why they are absent."""
+    quality = data.label_quality
+    if quality is None:
+        return '<p class="note">No learned labels in this warehouse (marts.label_quality is built on DuckDB only).</p>'
+
+    def score(value: float | None) -> str:
+        return "" if value is None else f"{value:.3f}"
+
+    kinds = ", ".join(f"{count} {kind}" for kind, count in quality.review_list.items()) or "none"
+    summary = (
+        f"<p>Out of fold: classifier micro-F1 {quality.classifier_micro_f1:.3f}, precision@1 "
+        f"{quality.classifier_precision_at_1:.3f}; label model micro-F1 {quality.label_model_micro_f1:.3f}. "
+        f"Confident learning flags {quality.n_label_issues_flagged} labels on "
+        f"{quality.share_projects_flagged:.1%} of the projects; the review list (marts.label_issues) holds "
+        f"{html.escape(kinds)}.</p>"
+    )
+    table = _table(
+        ["tag", "labeled projects", "classifier F1", "label model F1", "flagged label issues"],
+        [
+            [t.tag, t.n_labeled, score(t.classifier_f1), score(t.label_model_f1), t.n_label_issues_flagged]
+            for t in quality.by_tag
+        ],
+    )
+    return summary + table
 
 
 def render(data: ReportData, images: dict[str, Path], source: str) -> str:
@@ -90,6 +118,8 @@ def render(data: ReportData, images: dict[str, Path], source: str) -> str:
 <h2>Unknown tags over time</h2>
 {_image(images["unknown_tag_prevalence"], "Share of project tags outside the taxonomy by month")}
 {prevalence_part}
+<h2>Label quality: per-tag F1 and label issues</h2>
+{_label_quality_part(data)}
 <script type="application/json" id="report-data">{payload}</script>
 </body></html>
 """

@@ -131,3 +131,22 @@ def test_missing_warehouse_is_a_clear_error(tmp_path: Path) -> None:
     result = _report(tmp_path / "absent.duckdb", tmp_path / "out")
     assert result.returncode == 1
     assert "warehouse file not found" in result.stderr and "make build" in result.stderr
+
+
+def test_report_shows_per_tag_f1_and_label_issue_counts(real_warehouse: Path, tmp_path: Path) -> None:
+    result = _report(real_warehouse, tmp_path)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    quality = _embedded_data(page)["label_quality"]
+    by_tag = _rows(
+        real_warehouse,
+        "select tag, n_labeled, classifier_f1, label_model_f1, n_label_issues_flagged "
+        "from marts.label_quality_by_tag order by n_labeled desc, tag",
+    )
+    assert [tuple(t.values()) for t in quality["by_tag"]] == by_tag
+    kinds = dict(_rows(real_warehouse, "select issue_kind, count(*) from marts.label_issues group by 1"))
+    assert quality["review_list"] == kinds and sum(kinds.values()) == 100
+    for tag, _, classifier_f1, _, _ in by_tag:
+        assert f"<td>{tag}</td>" in page
+        assert f"<td>{classifier_f1:.3f}</td>" in page
+    assert "Label quality: per-tag F1 and label issues" in page

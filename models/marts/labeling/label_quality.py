@@ -1,0 +1,96 @@
+"""marts.label_quality: one row per build, how good the learned labels are (docs/labeling.md)."""
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tagifai.labelmodel.classifier import N_FOLDS, SEED, C
+from tagifai.labelmodel.combine import functions_alone
+from tagifai.labelmodel.frames import Functions, label_matrix, wide
+from tagifai.labelmodel.metrics import macro_f1, micro_f1, precision_at_1, precision_recall
+from tagifai.labelmodel.time_split import time_split
+
+
+def model(dbt: Any, session: Any) -> pd.DataFrame:
+    dbt.config(materialized="table", tags=["duckdb_only"])
+    max_train_rows = int(dbt.config.get("max_train_rows"))
+    min_precision = float(dbt.config.get("auto_accept_min_precision"))
+    tags = [row[0] for row in dbt.ref("tag_frequencies").filter("is_kept").order("tag").fetchall()]
+    labeled = dbt.ref("labeled_projects").select("id, text, tags, created_on").order("id").fetchall()
+    ids = [row[0] for row in labeled]
+    labels = label_matrix((row[2] for row in labeled), tags)
+    scores = dbt.ref("label_model").filter("is_out_of_fold").df()
+    p = np.nan_to_num(wide(scores, ids, tags, "classifier_probability"))
+    q = np.nan_to_num(wide(scores, ids, tags, "probability"))
+    functions = Functions.from_frame(dbt.ref("labeling_functions").df(), tags)
+    fired = functions.fired_matrix(ids, dbt.ref("int_labeling_functions_fired").select("project_id, lf_name").df())
+    candidates = dbt.ref("label_issue_candidates").select("project_id").df()
+
+    with_functions = np.unique(functions.tag_index)
+    alone = functions_alone(fired, functions.tag_index, functions.label, len(tags))
+    c_precision, c_recall = precision_recall(labels, p >= 0.5)
+    q_precision, q_recall = precision_recall(labels, q >= 0.5)
+    split = time_split(
+        ids,
+        [row[3] for row in labeled],
+        [row[1] for row in labeled],
+        labels,
+        fired,
+        functions.tag_index,
+        functions.label,
+        min_precision,
+        max_train_rows,
+    )
+    row = {
+        "model_version": scores["model_version"].iloc[0] if len(scores) else None,
+        "n_labeled_projects": len(ids),
+        "n_tags": len(tags),
+        "n_folds": N_FOLDS,
+        "seed": SEED,
+        "classifier_c": C,
+        "max_train_rows": max_train_rows,
+        "classifier_micro_f1": micro_f1(labels, p >= 0.5),
+        "classifier_macro_f1": macro_f1(labels, p >= 0.5),
+        "classifier_micro_precision": c_precision,
+        "classifier_micro_recall": c_recall,
+        "classifier_precision_at_1": precision_at_1(labels, p),
+        "label_model_micro_f1": micro_f1(labels, q >= 0.5),
+        "label_model_macro_f1": macro_f1(labels, q >= 0.5),
+        "label_model_micro_precision": q_precision,
+        "label_model_micro_recall": q_recall,
+        "label_model_precision_at_1": precision_at_1(labels, q),
+        "n_tags_with_functions": len(with_functions),
+        "function_tags_classifier_micro_f1": micro_f1(labels[:, with_functions], p[:, with_functions] >= 0.5),
+        "function_tags_functions_micro_f1": micro_f1(labels[:, with_functions], alone[:, with_functions]),
+        "function_tags_label_model_micro_f1": micro_f1(labels[:, with_functions], q[:, with_functions] >= 0.5),
+        "n_label_issues_flagged": len(candidates),
+        "share_labels_flagged": len(candidates) / labels.size if labels.size else None,
+        "share_projects_flagged": candidates["project_id"].nunique() / len(ids) if ids else None,
+        "time_split_cutoff": split.cutoff if split else None,
+        "time_split_n_train": split.n_train if split else None,
+        "time_split_n_test": split.n_test if split else None,
+        "time_split_classifier_micro_f1": split.classifier_micro_f1 if split else None,
+        "time_split_label_model_micro_f1": split.label_model_micro_f1 if split else None,
+        "auto_accept_min_precision": min_precision,
+        "auto_accept_threshold": split.label_model_accept.threshold if split else None,
+        "auto_accept_precision": split.label_model_accept.precision if split else None,
+        "auto_accept_share_of_true_labels": split.label_model_accept.share_of_true_labels if split else None,
+        "classifier_auto_accept_share_of_true_labels": (
+            split.classifier_accept.share_of_true_labels if split else None
+        ),
+    }
+    frame = pd.DataFrame([row])
+    for name in row:
+        if name.endswith(("f1", "precision", "recall", "share_of_true_labels", "threshold", "at_1")) or name in (
+            "share_labels_flagged",
+            "share_projects_flagged",
+            "classifier_c",
+            "auto_accept_min_precision",
+        ):
+            frame[name] = frame[name].astype("float64")
+        elif name.startswith("n_") or name in ("seed", "max_train_rows", "time_split_n_train", "time_split_n_test"):
+            frame[name] = frame[name].astype("Int64")
+    frame["time_split_cutoff"] = pd.Series([row["time_split_cutoff"]], dtype="datetime64[us]")
+    frame["model_version"] = frame["model_version"].astype("object")
+    return frame

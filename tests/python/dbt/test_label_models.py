@@ -1,0 +1,365 @@
+"""The learned labels (issue 30): the classifier's out-of-fold probabilities, the label model, label issues
+and label_quality, checked against independent computations on the real data: scikit-learn's metrics, the
+lesson's own labels (oracles.lesson_reference) and the labeling functions evaluated with Python's re
+(oracles.labeling_reference)."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+from sklearn.metrics import f1_score
+
+from oracles.labeling_reference import gold_labels, labeling_functions, project_texts, votes
+from support.commands import run_dbt, run_loader
+from support.loading_helpers import shared_dataset
+from tagifai.labelmodel.active import margin_order
+from tagifai.labelmodel.classifier import fit_predict, fold_of, out_of_fold_probabilities
+from tagifai.labelmodel.combine import functions_alone, held_out_combine
+from tagifai.labelmodel.metrics import auto_accept
+
+
+class Data:
+    """The 2021-03 dataset as the lesson's code labels it: ids (sorted), texts, tags (sorted), Y (N, K)."""
+
+    def __init__(self, data_dir: Path) -> None:
+        gold, kept = gold_labels(data_dir)
+        texts = project_texts(data_dir)
+        self.ids = sorted(gold)
+        self.texts = [texts[i] for i in self.ids]
+        self.tags = sorted(kept)
+        self.labels = np.array([[t in gold[i] for t in self.tags] for i in self.ids], dtype=np.int64)
+        functions = [lf for lf in labeling_functions() if lf.tag in kept]
+        fired = votes(data_dir, functions)
+        self.function_tag = np.array([self.tags.index(lf.tag) for lf in functions])
+        self.function_label = np.array([lf.label for lf in functions])
+        self.fired = np.array([[(i, lf.name) in fired for lf in functions] for i in self.ids], dtype=bool)
+
+
+@pytest.fixture(scope="module")
+def data(real_data_dir: Path) -> Data:
+    return Data(real_data_dir)
+
+
+@pytest.fixture(scope="module")
+def oof(data: Data) -> tuple[np.ndarray, np.ndarray]:
+    return out_of_fold_probabilities(data.ids, data.texts, data.labels)
+
+
+def _top1_precision(labels: np.ndarray, probabilities: np.ndarray) -> float:
+    return float(np.mean([labels[i, int(np.argmax(probabilities[i]))] for i in range(len(labels))]))
+
+
+def test_same_data_and_seed_give_the_same_probabilities(data: Data, oof) -> None:
+    again, folds = out_of_fold_probabilities(list(data.ids), list(data.texts), data.labels.copy())
+    assert np.array_equal(again, oof[0])
+    assert np.array_equal(folds, oof[1])
+    # A fold is a function of the project alone: the same in any company, any order.
+    assert list(fold_of(data.ids[:7])) == list(fold_of(data.ids)[:7])
+    assert list(fold_of(data.ids[::-1])) == list(fold_of(data.ids)[::-1])
+    assert sorted(np.bincount(folds)) == sorted(np.bincount(folds)) and min(np.bincount(folds)) > 250
+
+
+def test_the_build_stores_the_same_probabilities(data: Data, oof, query) -> None:
+    rows = query("select project_id, tag, probability, fold from marts.tag_model_predictions where is_out_of_fold")
+    row = {i: n for n, i in enumerate(data.ids)}
+    col = {t: k for k, t in enumerate(data.tags)}
+    stored = np.full(data.labels.shape, np.nan)
+    stored_folds = {}
+    for project_id, tag, probability, fold in rows:
+        stored[row[project_id], col[tag]] = probability
+        stored_folds[project_id] = fold
+    assert len(rows) == data.labels.size
+    assert np.allclose(stored, oof[0], rtol=0, atol=1e-9)
+    assert [stored_folds[i] for i in data.ids] == list(oof[1])
+
+
+def test_changing_a_projects_labels_changes_no_probability_of_that_project(data: Data, oof) -> None:
+    probabilities, folds = oof
+    first = 10
+    second = int(np.flatnonzero(folds != folds[first])[0])
+    for position in (first, second):  # two projects, in different folds
+        changed = data.labels.copy()
+        changed[position] = 1 - changed[position]  # every one of its labels flipped
+        again, _ = out_of_fold_probabilities(data.ids, data.texts, changed)
+        assert np.array_equal(again[position], probabilities[position])
+        # The change did reach the models of the other folds, which trained on it.
+        others = folds != folds[position]
+        assert not np.array_equal(again[others], probabilities[others])
+        assert np.array_equal(again[~others], probabilities[~others])
+
+
+def test_classifier_metrics_on_the_real_data(data: Data, oof, query) -> None:
+    probabilities, _ = oof
+    micro = f1_score(data.labels, probabilities >= 0.5, average="micro")
+    macro = f1_score(data.labels, probabilities >= 0.5, average="macro", zero_division=0)
+    top1 = _top1_precision(data.labels, probabilities)
+    print(f"classifier out of fold: micro-F1 {micro:.3f}, macro-F1 {macro:.3f}, precision@1 {top1:.3f}")
+    assert micro >= 0.70
+    assert top1 >= 0.80
+    (stored,) = query(
+        "select classifier_micro_f1, classifier_macro_f1, classifier_precision_at_1, n_labeled_projects, n_tags "
+        "from marts.label_quality"
+    )
+    assert stored[0] == pytest.approx(micro, abs=1e-12)
+    assert stored[1] == pytest.approx(macro, abs=1e-12)
+    assert stored[2] == pytest.approx(top1, abs=1e-12)
+    assert stored[3:] == (1444, 35)
+
+
+def test_label_model_beats_each_source_alone_on_held_out_folds(data: Data, oof, query) -> None:
+    probabilities, folds = oof
+    combined, _ = held_out_combine(
+        probabilities, data.labels, folds, data.fired, data.function_tag, data.function_label
+    )
+    tags = np.unique(data.function_tag)
+    y = data.labels[:, tags]
+    label_model = f1_score(y, combined[:, tags] >= 0.5, average="micro")
+    classifier = f1_score(y, probabilities[:, tags] >= 0.5, average="micro")
+    # Functions alone, independently: a tag is on where more of its functions vote for it than against.
+    alone = np.zeros(data.labels.shape, dtype=int)
+    for i in range(len(data.ids)):
+        for k in tags:
+            votes_k = [
+                1 if lab == 1 else -1
+                for f, (t, lab) in enumerate(zip(data.function_tag, data.function_label, strict=True))
+                if t == k and data.fired[i, f]
+            ]
+            alone[i, k] = int(sum(votes_k) > 0)
+    assert np.array_equal(alone, functions_alone(data.fired, data.function_tag, data.function_label, len(data.tags)))
+    functions = f1_score(y, alone[:, tags], average="micro")
+    print(
+        f"tags with functions ({len(tags)}): label model {label_model:.3f}, classifier {classifier:.3f}, "
+        f"functions {functions:.3f}"
+    )
+    assert label_model >= max(classifier, functions)
+    (stored,) = query(
+        "select function_tags_label_model_micro_f1, function_tags_classifier_micro_f1, "
+        "function_tags_functions_micro_f1 from marts.label_quality"
+    )
+    assert stored == pytest.approx((label_model, classifier, functions), abs=1e-12)
+
+
+def test_label_model_weights_are_measured_without_the_fold(data: Data, oof) -> None:
+    probabilities, folds = oof
+    combined, _ = held_out_combine(
+        probabilities, data.labels, folds, data.fired, data.function_tag, data.function_label
+    )
+    changed = data.labels.copy()
+    held_out = folds == 0
+    changed[held_out] = 1 - changed[held_out]  # every label of fold 0 flipped
+    again, _ = held_out_combine(probabilities, changed, folds, data.fired, data.function_tag, data.function_label)
+    assert np.array_equal(again[held_out], combined[held_out])
+    assert not np.array_equal(again[~held_out], combined[~held_out])
+
+
+def test_lf_summary_weights_follow_the_documented_formula(data: Data, query) -> None:
+    rows = query("select lf_name, measured_precision, measured_recall, weight from marts.lf_summary")
+    functions = {lf.name: lf for lf in labeling_functions()}
+    n = len(data.ids)
+    for name, precision, recall, weight in rows:
+        lf = functions[name]
+        k = data.tags.index(lf.tag)
+        f = [j for j, fn in enumerate(fn for fn in labeling_functions() if fn.tag in data.tags) if fn.name == name][0]
+        gold = data.labels[:, k] == lf.label
+        fired = data.fired[:, f]
+        correct, wrong = int((fired & gold).sum()), int((fired & ~gold).sum())
+        assert precision == pytest.approx(correct / (correct + wrong))
+        assert recall == pytest.approx(correct / gold.sum())
+        expected = np.log(((correct + 1) / (gold.sum() + 2)) / ((wrong + 1) / (n - gold.sum() + 2)))
+        assert weight == pytest.approx(expected)
+
+
+def test_auto_accept_takes_the_lowest_threshold_that_keeps_the_precision() -> None:
+    labels = np.array([[1, 0], [1, 1], [0, 0], [1, 0]])
+    scores = np.array([[0.9, 0.2], [0.8, 0.7], [0.7, 0.1], [0.6, 0.05]])
+    # By score: .9 (1), .8 (1), .7 (1 and 0, the same score: taken together), .6 (1), ...
+    result = auto_accept(labels, scores, 0.75)
+    assert result.threshold == 0.6  # 4 of 5 accepted are true: .8 >= .75
+    assert result.precision == pytest.approx(4 / 5)
+    assert result.share_of_true_labels == 1.0  # all 4 true labels
+    strict = auto_accept(labels, scores, 1.0)
+    assert (strict.threshold, strict.share_of_true_labels) == (0.8, 0.5)  # the tie at .7 holds a wrong one
+    assert auto_accept(np.zeros((2, 2)), scores[:2], 0.9).threshold is None
+
+
+def _simulate(data: Data, order: str, seed: int, rounds: int, start: int, step: int) -> list[float]:
+    """micro-F1 on a fixed test set (fold 0) after each round of annotation, in the order given."""
+    folds = fold_of(data.ids)
+    test = np.flatnonzero(folds == 0)
+    pool = list(np.flatnonzero(folds != 0))
+    rng = random.Random(seed)
+    rng.shuffle(pool)
+    labeled, pool = pool[:start], pool[start:]
+    scores = []
+    for _ in range(rounds + 1):
+        texts = [data.texts[i] for i in labeled]
+        predicted = fit_predict(
+            texts, data.labels[labeled], [data.texts[i] for i in test] + [data.texts[i] for i in pool]
+        )
+        scores.append(f1_score(data.labels[test], predicted[: len(test)] >= 0.5, average="micro"))
+        # Random order takes the pool as shuffled; margin order the projects the model is least sure of.
+        by_margin = [pool[i] for i in margin_order(predicted[len(test) :])[:step]]
+        chosen = by_margin if order == "margin" else pool[:step]
+        labeled = labeled + chosen
+        pool = [i for i in pool if i not in set(chosen)]
+    return scores
+
+
+def test_margin_order_is_at_least_random_order_at_every_round(data: Data) -> None:
+    # Three fixed seeds (each its own first 100 labels and random order), averaged: one seed's random order
+    # can be lucky in a round, the average is what an annotation team can expect.
+    seeds, rounds, start, step = (1, 2, 3), 5, 100, 100
+    margin = np.mean([_simulate(data, "margin", s, rounds, start, step) for s in seeds], axis=0)
+    random_order = np.mean([_simulate(data, "random", s, rounds, start, step) for s in seeds], axis=0)
+    print("labels:", [start + step * r for r in range(rounds + 1)])
+    print("margin:", [round(float(s), 3) for s in margin])
+    print("random:", [round(float(s), 3) for s in random_order])
+    assert margin[0] == random_order[0]  # the same first labels
+    assert all(m >= r for m, r in zip(margin, random_order, strict=True))
+    assert margin[-1] > random_order[-1]
+
+
+# --- Built warehouses: planted label errors, the incremental path, and the time split on 2021-05 ---
+
+PLANT_SEED = 2021
+PLANT_SHARE = 0.05
+
+
+def _plant_errors(source: Path, target: Path) -> set[tuple[int, str, str]]:
+    """Copy the data with 5% of the dataset's projects losing a kept tag and 5% gaining one they lack.
+
+    Tags are only removed when used at least 100 times, so every kept tag stays kept. Returns the planted
+    (project, tag, kind) triples.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "tags.json").write_bytes((source / "tags.json").read_bytes())
+    projects = json.loads((source / "projects.json").read_text(encoding="utf-8"))
+    gold, kept = gold_labels(source)
+    frequency = {t: sum(t in tags for tags in gold.values()) for t in kept}
+    common = sorted(t for t in kept if frequency[t] >= 100)
+    rng = random.Random(PLANT_SEED)
+    ids = sorted(gold)
+    n = int(PLANT_SHARE * len(ids))
+    can_lose = [i for i in ids if len(gold[i]) >= 2 and gold[i] & set(common)]
+    losing = rng.sample(can_lose, n)
+    gaining = rng.sample([i for i in ids if i not in set(losing)], n)
+    planted = set()
+    by_id = {int(p["id"]): p for p in projects}
+    for i in losing:
+        tag = rng.choice(sorted(gold[i] & set(common)))
+        by_id[i]["tags"] = [t for t in by_id[i]["tags"] if t != tag]
+        planted.add((i, tag, "missing"))
+    for i in gaining:
+        tag = rng.choice(sorted(kept - gold[i]))
+        by_id[i]["tags"] = [*by_id[i]["tags"], tag]
+        planted.add((i, tag, "spurious"))
+    (target / "projects.json").write_text(json.dumps(projects), encoding="utf-8")
+    return planted
+
+
+@pytest.fixture(scope="module")
+def planted_warehouse(real_data_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("planted")
+    planted = _plant_errors(real_data_dir, folder / "data")
+    # The planting is what the lesson's own code sees: exactly these labels differ, and no tag is lost.
+    before, kept_before = gold_labels(real_data_dir)
+    after, kept_after = gold_labels(folder / "data")
+    assert kept_after == kept_before
+    differences = {(i, t, "missing") for i in before for t in before[i] - after.get(i, set())} | {
+        (i, t, "spurious") for i in after for t in after[i] - before.get(i, set())
+    }
+    assert differences == planted and len(planted) == 2 * int(PLANT_SHARE * len(before))
+    db_path = folder / "tagifai.duckdb"
+    assert run_loader(db_path, "--data-dir", str(folder / "data")).returncode == 0
+    run_dbt(
+        db_path,
+        "build",
+        "--select",
+        "+label_issues",
+        "--indirect-selection",
+        "cautious",
+        "--vars",
+        "{label_issues_max_rows: 0}",
+    )
+    return db_path, planted, folder
+
+
+def test_label_issues_find_planted_errors(planted_warehouse) -> None:
+    db_path, planted, _ = planted_warehouse
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        rows = con.execute("select project_id, tag, issue_kind from marts.label_issues order by issue_rank").fetchall()
+    k = len(planted)
+    flagged = set(rows)
+    pair_precision = len(set(rows[:k]) & planted) / k
+    planted_projects = {i for i, _, _ in planted}
+    top_projects = list(dict.fromkeys(i for i, _, _ in rows))[:k]
+    project_precision = len(set(top_projects) & planted_projects) / k
+    recall = len(flagged & planted) / k
+    print(
+        f"planted {k}: precision among the top {k} rows {pair_precision:.3f}, among the top {k} projects "
+        f"{project_precision:.3f}; recall of the {len(flagged)} flagged {recall:.3f}"
+    )
+    assert project_precision >= 0.35
+    assert recall >= 0.75
+
+
+def test_an_unchanged_fingerprint_predicts_only_the_changed_project(planted_warehouse, tmp_path: Path) -> None:
+    db_path, _, folder = planted_warehouse
+    sql = "select project_id, tag, probability, model_version, loaded_at from marts.tag_model_predictions"
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        before = {(r[0], r[1]): r[2:] for r in con.execute(sql).fetchall()}
+        unlabeled = con.execute(
+            "select min(project_id) from marts.tag_model_predictions where not is_out_of_fold"
+        ).fetchall()[0][0]
+    projects = json.loads((folder / "data" / "projects.json").read_text(encoding="utf-8"))
+    for project in projects:
+        if int(project["id"]) == unlabeled:
+            project["description"] = "A transformer language model for question answering with pytorch."
+    changed = tmp_path / "data"
+    changed.mkdir()
+    (changed / "tags.json").write_bytes((folder / "data" / "tags.json").read_bytes())
+    (changed / "projects.json").write_text(json.dumps(projects), encoding="utf-8")
+    copy = tmp_path / "tagifai.duckdb"
+    copy.write_bytes(db_path.read_bytes())
+    assert run_loader(copy, "--data-dir", str(changed)).returncode == 0
+    run_dbt(copy, "build", "--select", "+tag_model_predictions", "--indirect-selection", "cautious")
+    with duckdb.connect(str(copy), read_only=True) as con:
+        after = {(r[0], r[1]): r[2:] for r in con.execute(sql).fetchall()}
+    assert after.keys() == before.keys()
+    moved = {key for key in after if after[key] != before[key]}
+    assert {project for project, _ in moved} == {unlabeled}
+    assert {v[1] for v in after.values()} == {v[1] for v in before.values()}  # same model_version: no refit
+    assert after[(unlabeled, "transformers")][0] > before[(unlabeled, "transformers")][0]
+
+
+def test_time_split_on_2021_05_auto_accepts_half_the_new_labels(
+    real_data_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    may = shared_dataset("2021-05", real_data_dir)
+    db_path = tmp_path_factory.mktemp("may_labels") / "tagifai.duckdb"
+    assert run_loader(db_path, "--data-dir", str(may)).returncode == 0
+    run_dbt(db_path, "build", "--select", "+label_quality", "--indirect-selection", "cautious")
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        relation = con.sql("select * from marts.label_quality")
+        columns = relation.columns
+        quality = dict(zip(columns, relation.fetchall()[0], strict=True))
+    gold, _ = gold_labels(may)
+    created = {int(p["id"]): p["created_on"] for p in json.loads((may / "projects.json").read_text())}
+    order = sorted(gold, key=lambda i: (created[i], i))
+    n_train = int(0.8 * len(order))
+    assert (quality["time_split_n_train"], quality["time_split_n_test"]) == (n_train, len(order) - n_train)
+    assert str(quality["time_split_cutoff"]) == created[order[n_train - 1]]
+    print(
+        f"2021-05 time split: label model micro-F1 {quality['time_split_label_model_micro_f1']:.3f} "
+        f"(classifier {quality['time_split_classifier_micro_f1']:.3f}); auto-accept at >= "
+        f"{quality['auto_accept_threshold']:.3f}: precision {quality['auto_accept_precision']:.3f}, "
+        f"{quality['auto_accept_share_of_true_labels']:.3f} of the true labels (classifier alone "
+        f"{quality['classifier_auto_accept_share_of_true_labels']:.3f})"
+    )
+    assert quality["auto_accept_precision"] >= 0.90
+    assert quality["auto_accept_share_of_true_labels"] >= 0.50
