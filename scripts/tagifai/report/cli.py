@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from tagifai import settings
-from tagifai.errors import TagifaiError
+from tagifai import cli_support, settings
 from tagifai.report.charts import prevalence_chart, sweep_chart, tag_frequency_chart
 from tagifai.report.data import read_report_data
 from tagifai.report.html import render
@@ -20,6 +20,9 @@ CHARTS = {
     "unknown_tag_prevalence": prevalence_chart,
 }
 DEFAULT_OUT_DIR = settings.PROJECT_ROOT / "reports"
+
+
+log = logging.getLogger("tagifai.report")
 
 
 def write_report(db_path: Path, out_dir: Path, top_n: int = 60) -> dict[str, Path]:
@@ -38,20 +41,17 @@ def write_report(db_path: Path, out_dir: Path, top_n: int = 60) -> dict[str, Pat
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Write the label-exploration charts and HTML report.")
-    parser.add_argument("--duckdb-path", help=f"warehouse file (default: ${settings.DUCKDB_PATH_ENV})")
+    """`tagifai-report`: the charts and the HTML report of the warehouse."""
+    parser = cli_support.parser("tagifai-report", "Write the label-exploration charts and HTML report.")
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR, help="where to write (default: reports/)")
     parser.add_argument("--top-n", type=int, default=60, help="tags in the frequency chart (default: 60)")
-    args = parser.parse_args(argv)
-    db_path = Path(args.duckdb_path).resolve() if args.duckdb_path else settings.duckdb_path()
-    try:
-        paths = write_report(db_path, args.out_dir.resolve(), args.top_n)
-    except TagifaiError as exc:
-        print(f"tagifai-report: error: {exc}", file=sys.stderr)
-        return 1
-    for name, path in paths.items():
-        print(f"tagifai-report: {name}: {path}")
-    return 0
+
+    def report(args: argparse.Namespace) -> None:
+        paths = write_report(cli_support.warehouse_path(args.duckdb_path), args.out_dir.resolve(), args.top_n)
+        for name, path in paths.items():
+            log.info(f"{name}: {path}")
+
+    return cli_support.run("tagifai-report", parser, report, argv)
 
 
 if __name__ == "__main__":
