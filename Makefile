@@ -159,7 +159,7 @@ report: $(REPORT_STAMP)  ## Charts (PNG) and one self-contained HTML page in rep
 	$(BIN)/tagifai-report --out-dir reports
 
 # Sizes: 2k is the real data; the others are generated (benchmarks/generate.py) under a scratch folder and deleted.
-BENCH_SIZES ?= 2k,200k,2M,20M
+BENCH_SIZES ?= 2k,2M
 BENCH_ARGS ?=
 bench: $(REPORT_STAMP)  ## Benchmark loader, dbt build, pandas and a DuckDB baseline (BENCH_SIZES=2k,200k,...).
 	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) $(BENCH_ARGS)
