@@ -237,7 +237,9 @@ def _label_studio_spec(key: str, deps: list[AssetKey], description: str) -> Asse
 def label_studio_pull(context: AssetExecutionContext) -> Iterator[MaterializeResult]:
     config = WorkflowConfig.from_env()
     if config.label_studio_url is None:
+        # Still a materialization (with nothing pulled): the load depends on this step and runs after it.
         context.log.info("no Label Studio configured ($TAGIFAI_LABEL_STUDIO_URL is not set): nothing to pull")
+        yield MaterializeResult(asset_key=LABEL_STUDIO_EXPORT, metadata={"pulled": False})
         return
     export = config.label_studio_export
     # Only the file: this run's load takes it in with the sources, and its dbt step builds on it.

@@ -46,10 +46,23 @@ class TagifaiTranslator(DagsterDbtTranslator):
 TRANSLATOR = TagifaiTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
+PROJECT_FILES = ("dbt_project.yml", "selectors.yml", "profiles.yml")
+PROJECT_FOLDERS = ("models", "macros", "tests", "seeds", "snapshots", "analyses")
+
+
+def _newest_project_file() -> float:
+    """When the dbt project last changed: the newest modification time of its files."""
+    times = [(ROOT / name).stat().st_mtime for name in PROJECT_FILES if (ROOT / name).exists()]
+    for folder in PROJECT_FOLDERS:
+        times.extend(path.stat().st_mtime for path in (ROOT / folder).rglob("*") if path.is_file())
+    return max(times, default=0.0)
+
+
 def prepare_manifest(force: bool = False) -> Path:
-    """`dbt parse` into target/dagster when the manifest is missing (or asked): definitions need it to load."""
+    """`dbt parse` into target/dagster when the manifest is missing, older than a project file (a model,
+    test or YAML edited since), or asked: the definitions (assets, checks, freshness rules) come from it."""
     manifest = PROJECT.manifest_path
-    if manifest.exists() and not force:
+    if manifest.exists() and not force and manifest.stat().st_mtime >= _newest_project_file():
         return manifest
     command = [DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(ROOT), "--profiles-dir", str(ROOT)]
     command += ["--target-path", str(ROOT / TARGET)]
