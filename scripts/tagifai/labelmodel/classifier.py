@@ -60,6 +60,9 @@ def training_sample(project_ids: Sequence[int], max_rows: int, seed: int = SEED)
     return np.sort(np.argsort(keys, kind="stable")[:max_rows])
 
 
+PREDICT_BATCH_ROWS = 50_000
+
+
 def _fit_predict(train_texts: Sequence[str], train_labels: np.ndarray, texts: Sequence[str], seed: int) -> np.ndarray:
     """Fit on (train_texts, train_labels) and return P(tag) for `texts`, shape (len(texts), K).
 
@@ -77,7 +80,10 @@ def _fit_predict(train_texts: Sequence[str], train_labels: np.ndarray, texts: Se
     if fittable.any():
         model = make_classifier(seed)
         model.fit(list(train_texts), train_labels[:, fittable])
-        out[:, fittable] = model.predict_proba(list(texts))
+        # In batches: the TF-IDF matrix of all texts at once grows with the data (memory stays bounded).
+        for start in range(0, len(texts), PREDICT_BATCH_ROWS):
+            batch = list(texts[start : start + PREDICT_BATCH_ROWS])
+            out[start : start + len(batch), fittable] = model.predict_proba(batch)
     return out
 
 

@@ -68,11 +68,14 @@ def long_frame(project_ids: Sequence[int], tags: Sequence[str], values: dict[str
 
 def wide(frame: pd.DataFrame, project_ids: Sequence[int], tags: Sequence[str], column: str) -> np.ndarray:
     """The (N, K) matrix of `column` from a long (project_id, tag) frame; absent pairs are nan."""
-    row = {int(pid): i for i, pid in enumerate(project_ids)}
-    col = {tag: k for k, tag in enumerate(tags)}
-    out = np.full((len(row), len(col)), np.nan)
-    for pid, tag, value in zip(frame["project_id"], frame["tag"], frame[column], strict=True):
-        i, k = row.get(int(pid)), col.get(tag)
-        if i is not None and k is not None:
-            out[i, k] = value
+    rows = pd.Index(np.asarray(project_ids, dtype=np.int64))
+    cols = pd.Index(list(tags), dtype=object)
+    out = np.full((len(rows), len(cols)), np.nan)
+    if len(frame) == 0:
+        return out
+    # Vectorized lookup (a loop over rows costs minutes at millions of (project, tag) pairs).
+    i = rows.get_indexer(np.asarray(frame["project_id"], dtype=np.int64))
+    k = cols.get_indexer(np.asarray(frame["tag"], dtype=object))
+    found = (i >= 0) & (k >= 0)
+    out[i[found], k[found]] = np.asarray(frame[column], dtype=np.float64)[found]
     return out
