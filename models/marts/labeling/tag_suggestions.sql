@@ -24,9 +24,7 @@ with votes as (
     from {{ ref('lf_votes') }}
     where
         not project_has_tag
-        {%- if not batch.is_full %}
-            and project_id in ({{ project_batch_ids(batch) }})
-        {%- endif %}
+        and {% if batch.is_full %}true{% else %}project_id in ({{ project_batch_ids(batch) }}){% endif %}
 ),
 
 kept_tags as (
