@@ -97,7 +97,8 @@
 {% macro labeling_shared_inputs() -%}
     {{ tagifai.labeled_projects_shared_inputs() }}
         || '|' || {{ tagifai.sql_string_literal(
-            tagifai.labeling_functions_version(tagifai.labeling_function_definitions()) if execute else ''
+            tagifai.labeling_functions_version(tagifai.labeling_function_definitions())
+            if execute and model.resource_type != 'unit_test' and flags.WHICH in ('build', 'run', 'retry') else ''
         ) }}
         || '|' || coalesce((
             select string_agg(lf_name || ':' || tag || ':' || cast(label as varchar), ',' order by lf_name)
