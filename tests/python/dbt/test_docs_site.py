@@ -35,7 +35,7 @@ def docs_url(real_warehouse: Path):  # noqa: ANN201
 def test_labeled_projects_page_renders(docs_url: str) -> None:
     dom = html.unescape(rendered_dom(docs_url + MODEL_PAGE))
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", dom))
-    assert "labeled_projects table" in text  # the page heading: name and materialization
+    assert "labeled_projects incremental" in text  # the page heading: name and materialization (incremental by project)
     assert "One row per labeled project (grain: id)" in text
     for column, description in [
         ("text", "the classifier's input"),
@@ -57,4 +57,4 @@ def test_lineage_graph_renders(docs_url: str, tmp_path: Path) -> None:
     pixels = image.width * image.height
     assert _count(image, LINEAGE_BACKGROUND) > pixels // 3  # the lineage panel fills the page
     assert _count(image, MODEL_NODE) > 2000  # dozens of model nodes are drawn on it
-    assert _count(image, EXPOSURE_NODE, tolerance=30) > 50  # and the classifier's exposure
+    assert _count(image, EXPOSURE_NODE, tolerance=30) > 20  # and the classifier's exposure (smaller as the graph grows)
