@@ -30,7 +30,7 @@ PROVENANCE = (
 )
 MODEL_SCHEMAS = ("raw.projects", "raw.tags", "raw.rejected_records", "staging.", "intermediate.", "marts.", "seeds.")
 # One row per build by design: a batched load makes more builds than one load of the whole file.
-BUILD_RECORDS = ("marts.build_history", "marts.build_parameters")
+BUILD_RECORDS = ("marts.build_history", "marts.build_parameters", "staging.stg_build_log__model_parameters")
 BATCH_ENDS = ["2020-05-01", "2020-07-01", "9999-12-31"]
 
 
