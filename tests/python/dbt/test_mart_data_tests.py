@@ -43,7 +43,7 @@ def test_labels_outside_the_kept_tags_are_each_reported(real_warehouse: Path, tm
     assert reported == [
         (ids[0], "not-a-taxonomy-tag", "not a taxonomy tag"),
         (ids[1], "python", "excluded tag"),
-        (ids[2], rare_tag, "used fewer than min_tag_freq times"),
+        (ids[2], rare_tag, "not kept by tag_frequencies (used fewer than min_tag_freq times)"),
     ]
 
 
