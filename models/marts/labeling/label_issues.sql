@@ -1,8 +1,16 @@
--- The reviewer's list: the first label_issues_max_rows of label_issue_candidates (0 keeps them all).
+-- The reviewer's list: the open label_issue_candidates, the first label_issues_max_rows of them (0 keeps
+-- them all). A project a person has decided on since (labeled or no_tag in any queue) is reviewed: its
+-- issues leave the list, and the ranks close up so the cap stays a day of open work.
 {{ config(tags=['duckdb_only']) }}
 {%- set max_rows = integer_var('label_issues_max_rows', min_value=0) %}
 with flagged as (
     select * from {{ ref('label_issue_candidates') }}
+),
+
+reviewed_projects as (
+    select distinct project_id
+    from {{ ref('int_annotation_events_latest') }}
+    where status in ('labeled', 'no_tag')
 ),
 
 projects as (
@@ -12,20 +20,28 @@ projects as (
     from {{ ref('stg_madewithml__projects') }}
 ),
 
+open_issues as (
+    select
+        flagged.*,
+        row_number() over (order by flagged.issue_rank) as open_rank
+    from flagged
+    where flagged.project_id not in (select reviewed_projects.project_id from reviewed_projects)
+),
+
 final as (
     select
-        flagged.project_id,
-        flagged.tag,
-        flagged.issue_kind,
-        flagged.label_quality_score,
-        flagged.model_probability,
-        cast(flagged.issue_rank as integer) as issue_rank,
+        open_issues.project_id,
+        open_issues.tag,
+        open_issues.issue_kind,
+        open_issues.label_quality_score,
+        open_issues.model_probability,
+        cast(open_issues.open_rank as integer) as issue_rank,
         projects.title,
-        flagged.model_version
-    from flagged
-    left join projects on flagged.project_id = projects.project_id
+        open_issues.model_version
+    from open_issues
+    left join projects on open_issues.project_id = projects.project_id
     {% if max_rows > 0 %}
-        where flagged.issue_rank <= {{ max_rows }}
+        where open_issues.open_rank <= {{ max_rows }}
     {% endif %}
 )
 

@@ -40,7 +40,7 @@ def _has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
 
 
 def build_record(con: duckdb.DuckDBPyConnection, db_path: Path) -> BuildRecord:
-    """The build that made marts.labeled_projects, and the results of every test run since it."""
+    """The build that made marts.labeled_projects, and the latest result of every test run since it."""
     if not _has_table(con, "build_log", "build_results"):
         raise ReleaseError(f"{db_path}: no dbt build recorded (build_log.build_results); run `make build` first")
     found = _one(
@@ -58,11 +58,14 @@ def build_record(con: duckdb.DuckDBPyConnection, db_path: Path) -> BuildRecord:
     if found is None:
         raise ReleaseError(f"{db_path}: no recorded build built marts.labeled_projects; run `make build` first")
     record = BuildRecord(invocation_id=found[0], built_at=found[1])
+    # The latest result of each node since that build: a later `dbt test` re-judges the same rows, so a
+    # test counts once, with its newest verdict (a failure found after the build still blocks).
     rows = con.execute(
         """
         select node_name, resource_type, status, coalesce(failures, 0), message
         from build_log.build_results
         where run_started_at >= cast(? as timestamp)
+        qualify row_number() over (partition by unique_id order by run_started_at desc) = 1
         order by node_name
         """,
         [record.built_at],

@@ -2,6 +2,7 @@
 edge cases) become annotation events and rejects; `tagifai-load --annotations` loads them by shape."""
 
 import json
+import secrets
 import stat
 from datetime import datetime
 from pathlib import Path
@@ -180,7 +181,7 @@ def test_hostile_urls_are_refused(url: str) -> None:
 
 
 def test_the_client_never_shows_its_token() -> None:
-    token = "tok-0123456789abcdef-secret"
+    token = secrets.token_hex(20)
     client = LabelStudio("http://127.0.0.1:9", token)
     for shown in (repr(client), str(client), f"{client}", f"{client!r}", repr([client]), repr({"c": client})):
         assert token not in shown and "127.0.0.1:9" in shown

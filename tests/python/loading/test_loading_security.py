@@ -243,11 +243,39 @@ def test_hostile_paths_seeds_and_file_contents_are_data_not_sql(real_data_dir: P
 
 
 SECRET_PATTERNS = [
-    re.compile(r"(password|passwd|secret|token|api[_-]?key|access[_-]?key)\s*[:=]\s*['\"]?[^\s'\"{]{6,}", re.I),
+    # A literal value: quoted, or bare as in YAML and .env files. A bare value that is code (a call, a
+    # parenthesised expression) reads a secret from somewhere else and is not one.
+    re.compile(
+        r"(password|passwd|secret|token|api[_-]?key|access[_-]?key)\s*[:=]\s*"
+        r"(?:['\"][^\s'\"{]{6,}|(?![(\[])[^\s'\"{(\[]{6,}(?![\w.]*\())",
+        re.I,
+    ),
     re.compile(r"AKIA[0-9A-Z]{16}"),
     re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
     re.compile(r"\b(ghp|gho|github_pat|xox[bp]|sk-[A-Za-z0-9]{20})[A-Za-z0-9_]{10,}"),
 ]
+
+
+def _secrets_in(text: str) -> list[str]:
+    return [m.group(0) for pattern in SECRET_PATTERNS for m in pattern.finditer(text)]
+
+
+def test_the_credential_scan_tells_secrets_from_code_that_reads_them() -> None:
+    for secret in (
+        "password: hunter2hunter2",
+        'TOKEN="tok-0123456789abcdef"',
+        "api_key = 'abcdef123456'",
+        "LABEL_STUDIO_PASSWORD=correct-horse",
+        "AKIA" + "ABCDEFGHIJKLMNOP",
+    ):
+        assert _secrets_in(secret), secret
+    for code in (
+        "token = token_file.read_text().strip()",
+        "password = (data_dir / 'password').read_text()",
+        "token = secrets.token_hex(20)",
+        "password: \"{{ env_var('X') }}\"",
+    ):
+        assert not _secrets_in(code), code
 
 
 def test_no_credentials_live_in_the_repo() -> None:
@@ -258,7 +286,7 @@ def test_no_credentials_live_in_the_repo() -> None:
         if not path.is_file() or name.startswith("tests/python/loading/test_loading_security"):
             continue
         text = path.read_text(encoding="utf-8", errors="ignore")
-        hits += [f"{name}: {m.group(0)}" for pattern in SECRET_PATTERNS for m in pattern.finditer(text)]
+        hits += [f"{name}: {found}" for found in _secrets_in(text)]
     assert hits == []
 
 

@@ -1,6 +1,7 @@
 """`make release` after dbt's own commands: a partial run with other vars, and a failing `dbt test`, each
 block the release until one build agrees again. Each step is the command a user types."""
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -87,3 +88,17 @@ def test_a_failing_dbt_test_after_the_build_blocks_the_release(warehouse: Path, 
     assert refused.returncode != 0
     assert "source_primary_key_madewithml_tags_tag" in refused.stderr
     assert not (releases / "after-failing-test").exists()
+
+
+def test_a_passing_dbt_test_after_the_build_counts_each_test_once(warehouse: Path, tmp_path: Path) -> None:
+    releases = tmp_path / "releases"
+    listed = dbt(warehouse, releases, "ls", "--quiet", "--selector", "every_build", "--resource-type", "test")
+    n_tests = len(listed.stdout.split())
+    assert listed.returncode == 0 and n_tests > 50, listed.stdout[-2000:]
+    for _ in range(2):  # the build already ran each; two more runs re-judge the same rows
+        tested = dbt(warehouse, releases, "test")
+        assert tested.returncode == 0, tested.stdout[-3000:]
+    released = make_release(warehouse, releases, "after-passing-tests")
+    assert released.returncode == 0, released.stdout[-2000:] + released.stderr[-2000:]
+    meta = json.loads((releases / "after-passing-tests" / "manifest.json").read_text(encoding="utf-8"))
+    assert sum(meta["build"]["tests"].values()) == n_tests
