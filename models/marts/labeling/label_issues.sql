@@ -8,9 +8,7 @@ with flagged as (
 ),
 
 reviewed_projects as (
-    select distinct project_id
-    from {{ ref('int_annotation_events_latest') }}
-    where status in ('labeled', 'no_tag')
+    select project_id from {{ ref('int_projects_decided') }}
 ),
 
 projects as (

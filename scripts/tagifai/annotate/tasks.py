@@ -111,9 +111,7 @@ def kept_tags(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 UNDECIDED = """
     select project_id, created_at from staging.stg_madewithml__projects
-    where project_id not in (
-        select project_id from intermediate.int_annotation_events_latest where status <> 'skipped'
-    )
+    where project_id not in (select project_id from intermediate.int_projects_decided)
 """
 
 

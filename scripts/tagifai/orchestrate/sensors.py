@@ -33,16 +33,12 @@ from tagifai.orchestrate.freshness import SourceFreshness, check_freshness, fres
 # A job from define_asset_job, resolved when the Definitions load.
 Job = JobDefinition | UnresolvedAssetJobDefinition
 
-# A project awaits annotation while no annotator has decided on it: no latest event, or only skips (the
-# `new` queue of tagifai-annotate push reads the same rule).
+# A project awaits annotation while no annotator has decided on it (intermediate.int_projects_decided, the
+# one rule; the `new` queue of tagifai-annotate push reads it too).
 AWAITING_SQL = """
 select projects.project_id
 from staging.stg_madewithml__projects as projects
-where not exists (
-    select 1
-    from intermediate.int_annotation_events_latest as events
-    where events.project_id = projects.project_id and events.status <> 'skipped'
-)
+where projects.project_id not in (select project_id from intermediate.int_projects_decided)
 order by projects.project_id
 """
 # The annotations as built: one row per (annotator, project), the latest event. Any new or later event, from

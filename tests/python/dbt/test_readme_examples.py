@@ -174,3 +174,12 @@ def test_every_example_runs_as_written(scratch: Path) -> None:
             failures.append(f"{where}: exited {result.returncode}: {result.stdout[-1500:]} {result.stderr[-800:]}")
     assert not failures, "\n".join(failures)
     assert ran > 30
+
+
+def test_every_table_the_readme_lists_is_built(real_warehouse: Path) -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The tables", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`((?:raw|marts)\.[a-z_]+)`", section))
+    with duckdb.connect(str(real_warehouse), read_only=True) as con:
+        built = {f"{s}.{t}" for s, t in con.execute("select table_schema, table_name from information_schema.tables")}
+    assert len(named) > 10 and named <= built, sorted(named - built)

@@ -18,15 +18,16 @@ from tagifai.errors import TagifaiError
 
 # Projects 1..9, created in id order (9 is the newest). Author tags (marts.labeled_projects):
 AUTHOR = {1: ["a"], 2: ["a"], 3: ["a", "b"], 4: ["a"], 5: ["b"], 6: ["c"], 7: ["a"], 8: ["b"], 9: ["c"]}
-# Memberships: 1 disagreement; suggestions for 1, 2, 4 (most votes: 4); project 7 decided, 8 only skipped.
+# Memberships: 1 disagreement; suggestions for 1, 2, 4 (most votes: 4); project 7 decided (8 only skipped:
+# not in int_projects_decided, whose unit test covers the rule).
 BASE_SQL = """
 create schema staging; create schema intermediate; create schema marts;
 create table staging.stg_madewithml__projects as
     select i as project_id, timestamp '2020-01-01' + to_days(i::int) as created_at,
         'title ' || i as title, 'description ' || i as description, 'title ' || i || ' description ' || i as text
     from range(1, 10) as t(i);
-create table intermediate.int_annotation_events_latest (project_id bigint, status varchar);
-insert into intermediate.int_annotation_events_latest values (7, 'labeled'), (8, 'skipped');
+create table intermediate.int_projects_decided (project_id bigint);
+insert into intermediate.int_projects_decided values (7);
 create table marts.tag_suggestions (project_id bigint, tag varchar, n_votes_for integer);
 insert into marts.tag_suggestions values (1, 'b', 2), (2, 'c', 1), (4, 'b', 3);
 create table marts.label_disagreements (project_id bigint, tag varchar);
