@@ -111,3 +111,18 @@
     select project_id from {{ ref('stg_madewithml__projects') }}
     where {{ tagifai.project_batch_filter(plan, 'loaded_at') }}
 {%- endmacro %}
+
+{#- The config every project-batch model shares: incremental on DuckDB (a table on Spark), its old rows
+    deleted before a batch and the plan recorded after. `shared_inputs` names the macro whose query is the
+    fingerprint (labeled_projects_shared_inputs or labeling_shared_inputs); `key` is the project column. -#}
+{% macro project_batch_config(shared_inputs, key) -%}
+    {%- set plan = 'project_batch(' ~ shared_inputs ~ '())' -%}
+    {{ config(
+        materialized=('table' if target.type == 'spark' else 'incremental'),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook=([] if target.type == 'spark' else
+            '{{ project_batch_delete(' ~ plan ~ ', ' ~ tagifai.sql_string_literal(key) ~ ') }}'),
+        post_hook=([] if target.type == 'spark' else '{{ project_batch_record(' ~ plan ~ ') }}'),
+    ) }}
+{%- endmacro %}

@@ -5,17 +5,7 @@
 -- Incremental by project (macros/incremental/project_batch.sql): a row depends on its project and on what
 -- every project shares (labeled_projects_shared_inputs: the kept tags, the taxonomy, the vars). A change of
 -- the shared part rebuilds every row; otherwise only the projects loaded since the last build are built.
-{{
-    config(
-        materialized=('table' if target.type == 'spark' else 'incremental'),
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook=([] if target.type == 'spark' else
-            "{{ project_batch_delete(project_batch(labeled_projects_shared_inputs()), 'id') }}"),
-        post_hook=([] if target.type == 'spark' else
-            "{{ project_batch_record(project_batch(labeled_projects_shared_inputs())) }}"),
-    )
-}}
+{{ project_batch_config('labeled_projects_shared_inputs', 'id') }}
 -- depends_on: {{ ref('stg_madewithml__tags') }}
 {%- set batch = project_batch(labeled_projects_shared_inputs()) %}
 with projects as (

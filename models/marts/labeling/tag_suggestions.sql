@@ -1,15 +1,5 @@
 -- Incremental by project, as lf_votes (macros/incremental/project_batch.sql).
-{{
-    config(
-        materialized=('table' if target.type == 'spark' else 'incremental'),
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook=([] if target.type == 'spark' else
-            "{{ project_batch_delete(project_batch(labeling_shared_inputs()), 'project_id') }}"),
-        post_hook=([] if target.type == 'spark' else
-            "{{ project_batch_record(project_batch(labeling_shared_inputs())) }}"),
-    )
-}}
+{{ project_batch_config('labeling_shared_inputs', 'project_id') }}
 -- depends_on: {{ ref('stg_madewithml__tags') }}
 -- depends_on: {{ ref('stg_madewithml__projects') }}
 {%- set batch = project_batch(labeling_shared_inputs()) %}
