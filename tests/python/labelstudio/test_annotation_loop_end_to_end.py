@@ -17,13 +17,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import requests
-from dagster import DagsterInstance, build_sensor_context
 from release.helpers import release
 
 from oracles.labeling_reference import gold_labels
 from oracles.lesson_reference import labeled_projects
 from support.commands import BIN, run_dbt
+from support.label_studio_api import Api
+from support.sensors import tick
 from tagifai.dataset import load, versions
 
 # It runs dbt (make test-fast leaves it out).
@@ -39,32 +39,6 @@ def defs():  # noqa: ANN201
     from tagifai.orchestrate.definitions import defs
 
     return defs
-
-
-def _tick(defs, name: str, cursor: str | None = None):  # noqa: ANN001, ANN202
-    """One evaluation of sensor `name`, in process, against the environment's warehouse and Label Studio."""
-    sensor = defs.resolve_sensor_def(name)
-    with DagsterInstance.ephemeral() as instance:
-        context = build_sensor_context(instance=instance, cursor=cursor, definitions=defs)
-        return sensor.evaluate_tick(context)
-
-
-class Api:
-    """Label Studio's REST API as the administrator of the session's server."""
-
-    def __init__(self, label_studio) -> None:
-        self.url, token_file = label_studio
-        self.headers = {"Authorization": f"Token {token_file.read_text().strip()}"}
-
-    def __call__(self, method: str, path: str, **kwargs):
-        response = requests.request(method, f"{self.url}{path}", headers=self.headers, timeout=120, **kwargs)
-        assert response.status_code < 400, (method, path, response.status_code, response.text[:500])
-        return response.json() if response.content else None
-
-    def tasks(self, title: str) -> list[dict]:
-        projects = self("GET", "/api/projects", params={"page_size": 100})["results"]
-        (project,) = [p for p in projects if p["title"] == title]
-        return self("GET", "/api/tasks", params={"project": project["id"], "page_size": 100000})["tasks"]
 
 
 def _result(choices: list[str]) -> list[dict]:
@@ -104,33 +78,28 @@ def test_new_projects_are_annotated_settled_released_and_loaded(
     # starts a push once that many are waiting.
     n_projects = len({p["id"] for p in json.loads((real_data_dir / "projects.json").read_text(encoding="utf-8"))})
     monkeypatch.setenv("TAGIFAI_ANNOTATE_MIN_PROJECTS", str(n_projects + 1))
-    waiting = _tick(defs, "ready_to_annotate")
+    waiting = tick(defs, "ready_to_annotate")
     assert waiting.run_requests == []
     assert f"{n_projects} projects await annotation, fewer than {n_projects + 1}" in waiting.skip_message
     monkeypatch.setenv("TAGIFAI_ANNOTATE_MIN_PROJECTS", str(n_projects))
-    fired = _tick(defs, "ready_to_annotate")
+    fired = tick(defs, "ready_to_annotate")
     assert [request.tags["tagifai/awaiting"] for request in fired.run_requests] == [str(n_projects)]
 
     # 2. Push: the `new` queue holds the projects nobody has decided on.
     _annotate_cli(label_studio, warehouse, "push", "--limit", "3")
-    new = sorted((t["id"], t["data"]["project_id"]) for t in api.tasks(TITLE) if t["data"]["queue"] == "new")
+    new = sorted(
+        (t["id"], t["data"]["project_id"]) for t in api.tasks(api.project(TITLE)["id"]) if t["data"]["queue"] == "new"
+    )
     assert len(new) == 3
     (agreed_task, agreed_project), (disputed_task, disputed_project) = new[:2]
 
     # 3. Two annotators annotate the same two tasks; they agree on x everywhere, and disagree on y once.
     _, kept = gold_labels(real_data_dir)
     x, y = sorted(kept)[:2]
-    users = {
-        name: api("POST", "/api/users/", json={"email": f"{name}@example.org", "username": name})["id"]
-        for name in ANNOTATORS
-    }
+    users = {name: api.user(name) for name in ANNOTATORS}
     plan = {agreed_task: {"loop_a": [x], "loop_b": [x]}, disputed_task: {"loop_a": [x, y], "loop_b": [x]}}
     posted = {
-        (task, name): api(
-            "POST",
-            f"/api/tasks/{task}/annotations",
-            json={"result": _result(choices), "completed_by": users[name]},
-        )["id"]
+        (task, name): api.annotate(task, users[name], choices)
         for task, by_name in plan.items()
         for name, choices in by_name.items()
     }
@@ -139,9 +108,9 @@ def test_new_projects_are_annotated_settled_released_and_loaded(
     # shared projects) blocks both the sensor and the release's agreement gate.
     _pull_and_build(label_studio, warehouse)
     monkeypatch.setenv("TAGIFAI_ANNOTATE_MIN_PROJECTS", "1")
-    (still_waiting,) = _tick(defs, "ready_to_annotate").run_requests
+    (still_waiting,) = tick(defs, "ready_to_annotate").run_requests
     assert still_waiting.tags["tagifai/awaiting"] == str(n_projects - 2)
-    blocked = _tick(defs, "ready_for_modeling")
+    blocked = tick(defs, "ready_for_modeling")
     assert blocked.run_requests == []
     assert f"annotators disagree above max_discrepancy_rate on {y} in " in blocked.skip_message
     refused = release(warehouse, releases, "--version", VERSION)
@@ -156,7 +125,7 @@ def test_new_projects_are_annotated_settled_released_and_loaded(
     _pull_and_build(label_studio, warehouse)
 
     # 6. The annotations changed and agree: ready_for_modeling asks for one run.
-    ready = _tick(defs, "ready_for_modeling", cursor=blocked.cursor)
+    ready = tick(defs, "ready_for_modeling", cursor=blocked.cursor)
     assert len(ready.run_requests) == 1, ready.skip_message
 
     # 7. The release is cut.

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import requests
 
 from support.commands import BIN, run_dbt
+from support.label_studio_api import Api
 
 # It runs dbt (make test-fast leaves it out).
 pytestmark = pytest.mark.dbt
@@ -25,32 +25,6 @@ SUMMARY = re.compile(
     r"(\d+) kept \(annotated, out of the queues\) \+ (\d+) not made by tagifai; (\d+) closed "
     r"\(never annotated, deleted\); (\d+) before"
 )
-
-
-class Api:
-    def __init__(self, label_studio) -> None:
-        self.url, token_file = label_studio
-        self.headers = {"Authorization": f"Token {token_file.read_text().strip()}"}
-
-    def __call__(self, method: str, path: str, **kwargs):
-        response = requests.request(method, f"{self.url}{path}", headers=self.headers, timeout=120, **kwargs)
-        assert response.status_code < 400, (method, path, response.status_code, response.text[:500])
-        return response.json() if response.content else None
-
-    def project(self, title: str) -> dict:
-        return next(
-            p for p in self("GET", "/api/projects", params={"page_size": 100})["results"] if p["title"] == title
-        )
-
-    def tasks(self, project_id: int) -> list[dict]:
-        return self("GET", "/api/tasks", params={"project": project_id, "page_size": 100000})["tasks"]
-
-    def user(self, name: str) -> int:
-        return self("POST", "/api/users/", json={"email": f"{name}@example.org", "username": name})["id"]
-
-    def annotate(self, task_id: int, user_id: int, choices: list[str]) -> None:
-        result = [{"from_name": "tags", "to_name": "text", "type": "choices", "value": {"choices": choices}}]
-        self("POST", f"/api/tasks/{task_id}/annotations", json={"result": result, "completed_by": user_id})
 
 
 def _annotate_cli(label_studio, warehouse: Path, *args: str) -> subprocess.CompletedProcess:

@@ -13,12 +13,12 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pytest
-import requests
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa
 
 from oracles.labeling_reference import gold_labels
 from support.commands import BIN, run_dbt
+from support.label_studio_api import Api
 
 # It runs dbt (make test-fast leaves it out).
 pytestmark = pytest.mark.dbt
@@ -47,21 +47,6 @@ def _annotate(label_studio, warehouse: Path, *args: str, bearer: str | None = No
         env=env,
         check=False,
     )
-
-
-class Api:
-    def __init__(self, label_studio) -> None:
-        self.url, token_file = label_studio
-        self.headers = {"Authorization": f"Token {token_file.read_text().strip()}"}
-
-    def __call__(self, method: str, path: str, **kwargs):
-        response = requests.request(method, f"{self.url}{path}", headers=self.headers, timeout=60, **kwargs)
-        assert response.status_code < 400, (method, path, response.status_code, response.text[:500])
-        return response.json() if response.content else None
-
-    def tasks(self, project_id: int) -> list[dict]:
-        body = self("GET", "/api/tasks", params={"project": project_id, "page_size": 10000})
-        return body["tasks"]
 
 
 def _close(actual: float | None, expected: float) -> bool:

@@ -17,6 +17,7 @@ from dagster import DagsterInstance, build_schedule_context, build_sensor_contex
 
 from support.commands import BIN, REPO_ROOT, run_dbt, run_loader
 from support.loading_helpers import copy_warehouse
+from support.sensors import tick
 
 pytestmark = pytest.mark.dbt
 
@@ -26,13 +27,6 @@ def defs():  # noqa: ANN201
     from tagifai.orchestrate.definitions import defs
 
     return defs
-
-
-def _tick(defs, name: str, cursor: str | None = None):  # noqa: ANN001, ANN202
-    sensor = defs.resolve_sensor_def(name)
-    with DagsterInstance.ephemeral() as instance:
-        context = build_sensor_context(instance=instance, cursor=cursor, definitions=defs)
-        return sensor.evaluate_tick(context)
 
 
 def _data(folder: Path, real_data_dir: Path) -> Path:
@@ -48,16 +42,16 @@ def test_new_source_files_start_a_build_and_unchanged_ones_do_not(
     folder = _data(tmp_path / "data", real_data_dir)
     monkeypatch.setenv("TAGIFAI_DATA_DIR", str(folder))
     monkeypatch.delenv("TAGIFAI_ANNOTATIONS", raising=False)
-    first = _tick(defs, "source_files_changed")
+    first = tick(defs, "source_files_changed")
     assert len(first.run_requests) == 1
     assert first.run_requests[0].tags["tagifai/changed"] == "projects,tags"
-    again = _tick(defs, "source_files_changed", cursor=first.cursor)
+    again = tick(defs, "source_files_changed", cursor=first.cursor)
     assert again.run_requests == []
     assert "source files unchanged" in again.skip_message
     projects = json.loads((folder / "projects.json").read_text(encoding="utf-8"))
     projects[0]["title"] += " (edited)"
     (folder / "projects.json").write_text(json.dumps(projects), encoding="utf-8")
-    changed = _tick(defs, "source_files_changed", cursor=first.cursor)
+    changed = tick(defs, "source_files_changed", cursor=first.cursor)
     assert len(changed.run_requests) == 1
     assert changed.run_requests[0].tags["tagifai/changed"] == "projects"
     assert changed.run_requests[0].run_key != first.run_requests[0].run_key
@@ -65,7 +59,7 @@ def test_new_source_files_start_a_build_and_unchanged_ones_do_not(
 
 def test_without_a_data_folder_the_file_sensor_says_why_it_skips(defs, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TAGIFAI_DATA_DIR", raising=False)
-    result = _tick(defs, "source_files_changed")
+    result = tick(defs, "source_files_changed")
     assert result.run_requests == []
     assert "public URLs" in result.skip_message
 
@@ -161,7 +155,7 @@ def test_ready_to_annotate_needs_a_server_and_enough_waiting_projects(
     warehouse = copy_warehouse(real_warehouse, tmp_path / "w")
     monkeypatch.setenv("TAGIFAI_DUCKDB_PATH", str(warehouse))
     monkeypatch.delenv("TAGIFAI_LABEL_STUDIO_URL", raising=False)
-    assert "no Label Studio configured" in _tick(defs, "ready_to_annotate").skip_message
+    assert "no Label Studio configured" in tick(defs, "ready_to_annotate").skip_message
     # New projects nobody has annotated yet: the annotations of the 40 highest ids are taken away.
     newest = sorted(_project_ids(real_data_dir))[-40:]
     with duckdb.connect(str(warehouse)) as con:
@@ -171,11 +165,11 @@ def test_ready_to_annotate_needs_a_server_and_enough_waiting_projects(
     awaiting = len(_project_ids(real_data_dir) - (labeled - set(newest)))
     monkeypatch.setenv("TAGIFAI_LABEL_STUDIO_URL", "http://127.0.0.1:8080")
     monkeypatch.setenv("TAGIFAI_ANNOTATE_MIN_PROJECTS", str(awaiting + 1))
-    skipped = _tick(defs, "ready_to_annotate")
+    skipped = tick(defs, "ready_to_annotate")
     assert skipped.run_requests == []
     assert f"{awaiting} projects await annotation, fewer than {awaiting + 1}" in skipped.skip_message
     monkeypatch.setenv("TAGIFAI_ANNOTATE_MIN_PROJECTS", str(awaiting))
-    fired = _tick(defs, "ready_to_annotate")
+    fired = tick(defs, "ready_to_annotate")
     assert [request.tags["tagifai/awaiting"] for request in fired.run_requests] == [str(awaiting)]
 
 
@@ -189,9 +183,9 @@ def test_ready_to_annotate_counts_label_studio_decisions_and_leaves_examples_out
     # loaded beside them, decide nothing while real annotations exist.
     awaiting = len(_project_ids(real_data_dir) - _decided_in_export(tasks))
     monkeypatch.setenv("TAGIFAI_ANNOTATE_MIN_PROJECTS", str(awaiting + 1))
-    assert f"{awaiting} projects await annotation" in _tick(defs, "ready_to_annotate").skip_message
+    assert f"{awaiting} projects await annotation" in tick(defs, "ready_to_annotate").skip_message
     monkeypatch.setenv("TAGIFAI_ANNOTATE_MIN_PROJECTS", str(awaiting))
-    fired = _tick(defs, "ready_to_annotate")
+    fired = tick(defs, "ready_to_annotate")
     assert [request.tags["tagifai/awaiting"] for request in fired.run_requests] == [str(awaiting)]
 
 
@@ -203,7 +197,7 @@ def test_the_annotate_run_key_changes_when_the_waiting_projects_change(
     monkeypatch.setenv("TAGIFAI_LABEL_STUDIO_URL", "http://127.0.0.1:8080")
     monkeypatch.setenv("TAGIFAI_ANNOTATE_MIN_PROJECTS", "1")
     tasks = json.loads(EXPORT.read_text(encoding="utf-8"))
-    first, again = _tick(defs, "ready_to_annotate"), _tick(defs, "ready_to_annotate")
+    first, again = tick(defs, "ready_to_annotate"), tick(defs, "ready_to_annotate")
     assert first.run_requests[0].run_key == again.run_requests[0].run_key
     # An annotator decides one more project in Label Studio, and a new project arrives: as many projects
     # wait as before, but not the same ones.
@@ -214,7 +208,7 @@ def test_the_annotate_run_key_changes_when_the_waiting_projects_change(
     newcomer = {**projects[0], "id": max(_project_ids(real_data_dir)) + 1, "title": "A project that just arrived"}
     (tmp_path / "projects.json").write_text(json.dumps([*projects, newcomer]), encoding="utf-8")
     assert run_loader(warehouse, "--projects", str(tmp_path / "projects.json"), "--only", "projects").returncode == 0
-    changed = _tick(defs, "ready_to_annotate").run_requests[0]
+    changed = tick(defs, "ready_to_annotate").run_requests[0]
     assert changed.tags["tagifai/awaiting"] == str(len(waiting))
     assert changed.run_key != first.run_requests[0].run_key
 
@@ -229,7 +223,7 @@ def test_ready_for_modeling_sees_label_studio_annotations_and_releases_once_they
         kept = {tag for (tag,) in con.execute("select tag from marts.tag_frequencies where is_kept").fetchall()}
     disputed = _disputed_tags(tasks) & kept
     assert disputed, "the stored export has a disagreement on a kept tag"
-    blocked = _tick(defs, "ready_for_modeling")
+    blocked = tick(defs, "ready_for_modeling")
     assert blocked.run_requests == []
     assert "no annotations loaded yet" not in blocked.skip_message
     named = blocked.skip_message.split("max_discrepancy_rate on ")[1].split(" in the ")[0].split(", ")
@@ -242,17 +236,17 @@ def test_ready_for_modeling_sees_label_studio_annotations_and_releases_once_they
     assert not _disputed_tags(settled) & kept
     _load_export(warehouse, settled, tmp_path)
     run_dbt(warehouse, "build")
-    fired = _tick(defs, "ready_for_modeling", cursor=blocked.cursor)
+    fired = tick(defs, "ready_for_modeling", cursor=blocked.cursor)
     assert len(fired.run_requests) == 1
     assert fired.cursor != blocked.cursor
-    again = _tick(defs, "ready_for_modeling", cursor=fired.cursor)
+    again = tick(defs, "ready_for_modeling", cursor=fired.cursor)
     assert again.run_requests == []
     assert "no new annotations" in again.skip_message
 
 
 def test_ready_for_modeling_skips_without_a_warehouse(defs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TAGIFAI_DUCKDB_PATH", str(tmp_path / "none" / "tagifai.duckdb"))
-    assert "no published warehouse yet" in _tick(defs, "ready_for_modeling").skip_message
+    assert "no published warehouse yet" in tick(defs, "ready_for_modeling").skip_message
 
 
 def test_the_sensors_skip_on_a_loaded_but_unbuilt_warehouse(
@@ -263,7 +257,7 @@ def test_the_sensors_skip_on_a_loaded_but_unbuilt_warehouse(
     monkeypatch.setenv("TAGIFAI_DUCKDB_PATH", str(warehouse))
     monkeypatch.setenv("TAGIFAI_LABEL_STUDIO_URL", "http://127.0.0.1:8080")
     for name in ("ready_for_modeling", "ready_to_annotate"):
-        assert "is not built yet" in _tick(defs, name).skip_message
+        assert "is not built yet" in tick(defs, name).skip_message
 
 
 def test_the_daily_schedule_runs_the_build(defs) -> None:
@@ -324,7 +318,7 @@ def test_dbt_source_freshness_and_the_sensor_give_the_same_answer(
     code, statuses = _dbt_source_freshness(warehouse, tmp_path / "dbt_error")
     assert (code, statuses) == (1, expected)
     with pytest.raises(Exception) as failed:  # noqa: PT011 - Dagster wraps the sensor's error
-        _tick(defs, "sources_fresh")
+        tick(defs, "sources_fresh")
     message = "".join(traceback.format_exception(failed.value))
     assert "madewithml.load_log error: last loaded 8 days ago (warn after 2 days, error after 7 days" in message
     # The loader ran three days ago: a warning, not an error, for both.
@@ -332,7 +326,7 @@ def test_dbt_source_freshness_and_the_sensor_give_the_same_answer(
     expected["madewithml.load_log"] = "warn"
     code, statuses = _dbt_source_freshness(warehouse, tmp_path / "dbt_warn")
     assert (code, statuses) == (0, expected)
-    skipped = _tick(defs, "sources_fresh")
+    skipped = tick(defs, "sources_fresh")
     assert skipped.run_requests == []
     assert skipped.skip_message.startswith("sources warn: ")
     said = dict(
