@@ -181,5 +181,6 @@ def test_every_table_the_readme_lists_is_built(real_warehouse: Path) -> None:
     section = readme.split("## The tables", 1)[1].split("\n## ", 1)[0]
     named = set(re.findall(r"`((?:raw|marts)\.[a-z_]+)`", section))
     with duckdb.connect(str(real_warehouse), read_only=True) as con:
-        built = {f"{s}.{t}" for s, t in con.execute("select table_schema, table_name from information_schema.tables")}
+        rows = con.execute("select table_schema, table_name from information_schema.tables").fetchall()
+    built = {f"{schema}.{table}" for schema, table in rows}
     assert len(named) > 10 and named <= built, sorted(named - built)
