@@ -1,6 +1,6 @@
 -- The one rule for "a person has decided on this project": some annotator's latest event on it is labeled
--- or no_tag (a skip is no decision). The projects awaiting annotation are the others; label_issues leaves
--- these out; the sensors and tagifai-annotate's queues read the same view.
+-- or no_tag (a skip is no decision). The projects awaiting annotation are the others: the annotate sensor
+-- and tagifai-annotate's new queue read this view.
 with decisions as (
     select
         project_id,

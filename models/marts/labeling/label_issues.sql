@@ -1,6 +1,7 @@
 -- The reviewer's list: the open label_issue_candidates, the first label_issues_max_rows of them (0 keeps
--- them all). A project a person has decided on since (labeled or no_tag in any queue) is reviewed: its
--- issues leave the list, and the ranks close up so the cap stays a day of open work.
+-- them all). An issue is closed by a review in its own queue: a decision (labeled or no_tag) on the project
+-- in Label Studio's label_issues queue, whose task named the suspected tags. The ranks close up, so the cap
+-- stays a day of open work.
 {{ config(tags=['duckdb_only']) }}
 {%- set max_rows = integer_var('label_issues_max_rows', min_value=0) %}
 with flagged as (
@@ -8,7 +9,9 @@ with flagged as (
 ),
 
 reviewed_projects as (
-    select project_id from {{ ref('int_projects_decided') }}
+    select distinct project_id
+    from {{ ref('stg_annotations__events') }}
+    where queue = 'label_issues' and status in ('labeled', 'no_tag')
 ),
 
 projects as (
