@@ -61,7 +61,7 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
     frame["is_out_of_fold"] = frame["fold"] >= 0
     frame["fold"] = pd.Series(frame["fold"], dtype="Int64").mask(~frame["is_out_of_fold"])
     frame["model_version"] = version
-    # One timestamp per project, repeated per tag (a lookup per row costs minutes at millions of rows).
+    # One lookup per project, repeated per tag: not one per (project, tag) row.
     project_loaded_at = pd.DatetimeIndex([loaded_at[pid] for pid in ids], dtype="datetime64[us, UTC]")
     frame["loaded_at"] = pd.Series(project_loaded_at.repeat(len(tags)), index=frame.index)
     return frame[["project_id", "tag", "probability", "is_out_of_fold", "fold", "model_version", "loaded_at"]]
