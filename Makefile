@@ -137,8 +137,8 @@ test-fast: $(TEST_STAMP) $(ORCH_STAMP)  ## The quick subset: loader, tooling and
 	$(BIN)/pytest -m "not dbt and not spark"
 
 lint: $(TEST_STAMP)  ## ruff on Python, sqlfluff (dbt templater) on models/, macros/, tests/, snapshots/.
-	$(BIN)/ruff check scripts tests benchmarks
-	$(BIN)/ruff format --check scripts tests benchmarks
+	$(BIN)/ruff check scripts tests benchmarks models
+	$(BIN)/ruff format --check scripts tests benchmarks models
 	@# The templater compiles each model against a warehouse: the models that read a seed while they
 	@# compile (the labeling functions) need it there, or sqlfluff skips them.
 	lint_dir=$$(mktemp -d) && \

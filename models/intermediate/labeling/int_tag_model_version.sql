@@ -1,6 +1,7 @@
--- One row: the fingerprint of what the tag classifier learns from. It changes when a labeled project's
--- id, text or kept tags change, when the kept tags change, or when the classifier's parameters change;
--- then marts.tag_model_predictions refits (as functions_version makes the labeling functions re-run).
+-- One row: the fingerprints of what the tag classifier learns from. model_version changes when a labeled
+-- project's id, text or kept tags change, when the kept tags change, or when the classifier's parameters
+-- change; structure_version only with the kept tags or the parameters (the columns the models predict).
+-- int_tag_model_fits reads both to decide when to refit (as functions_version makes the functions re-run).
 -- A fingerprint of sums of row hashes is order-free and needs no sort of the whole dataset.
 {{ config(materialized='table', tags=['duckdb_only']) }}
 {%- set parameters = 'classifier v1; folds 5; seed 42; C 10; max_train_rows '
@@ -28,6 +29,7 @@ final as (
             || '|' || cast(labeled.row_hash_sum as varchar)
             || '|' || cast(labeled.text_hash_sum as varchar)
         ) as model_version,
+        md5({{ sql_string_literal(parameters) }} || '|' || kept_tags.tag_list) as structure_version,
         labeled.n_projects as n_labeled_projects
     from labeled
     cross join kept_tags

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tagifai.labelmodel.classifier import N_FOLDS, SEED, fold_of
 from tagifai.labelmodel.combine import combine, function_stats, held_out_combine
 from tagifai.labelmodel.frames import Functions, label_matrix, long_frame, wide
 
@@ -22,7 +23,8 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
     labels = label_matrix((row[1] for row in labeled), tags)
 
     in_fold = predictions[predictions["is_out_of_fold"]]
-    folds = in_fold.groupby("project_id")["fold"].first().reindex(labeled_ids).to_numpy(dtype=np.int64)
+    # Each labeled project's fold (the hash of its id), for labeled projects beyond the training sample too.
+    folds = fold_of(labeled_ids, N_FOLDS, SEED)
     p_labeled = wide(in_fold, labeled_ids, tags, "probability")
     v_labeled = functions.fired_matrix(labeled_ids, fired)
     q_labeled, _ = held_out_combine(p_labeled, labels, folds, v_labeled, functions.tag_index, functions.label)

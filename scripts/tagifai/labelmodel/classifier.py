@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -63,28 +64,49 @@ def training_sample(project_ids: Sequence[int], max_rows: int, seed: int = SEED)
 PREDICT_BATCH_ROWS = 50_000
 
 
-def _fit_predict(train_texts: Sequence[str], train_labels: np.ndarray, texts: Sequence[str], seed: int) -> np.ndarray:
-    """Fit on (train_texts, train_labels) and return P(tag) for `texts`, shape (len(texts), K).
+@dataclass
+class TagModel:
+    """A fitted classifier for K tags: the pipeline for the tags it could fit, a constant for the others.
 
-    A tag with no positive (or no negative) example in the training rows cannot be fit: its probability is
-    that constant share.
+    Stored in intermediate.int_tag_model_fits (pickled), so a build that does not refit scores new and
+    changed projects without fitting again.
     """
-    n_tags = train_labels.shape[1]
-    out = np.zeros((len(texts), n_tags))
-    if len(texts) == 0:
-        return out
-    positives = train_labels.sum(axis=0)
-    fittable = (positives > 0) & (positives < len(train_labels))
-    for k in np.flatnonzero(~fittable):
-        out[:, k] = positives[k] / max(len(train_labels), 1)
-    if fittable.any():
-        model = make_classifier(seed)
-        model.fit(list(train_texts), train_labels[:, fittable])
+
+    fittable: np.ndarray  # (K,) bool: the tag had positive and negative training rows
+    constant: np.ndarray  # (K,) float: for the other tags, their share among the training rows
+    pipeline: Pipeline | None
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """P(tag) for `texts`, shape (len(texts), K)."""
+        out = np.tile(self.constant, (len(texts), 1)).astype(np.float64)
+        if self.pipeline is None or len(texts) == 0:
+            return out
         # In batches: the TF-IDF matrix of all texts at once grows with the data (memory stays bounded).
         for start in range(0, len(texts), PREDICT_BATCH_ROWS):
             batch = list(texts[start : start + PREDICT_BATCH_ROWS])
-            out[start : start + len(batch), fittable] = model.predict_proba(batch)
-    return out
+            out[start : start + len(batch), self.fittable] = self.pipeline.predict_proba(batch)
+        return out
+
+
+def fit_tag_model(train_texts: Sequence[str], train_labels: np.ndarray, seed: int = SEED) -> TagModel:
+    """Fit on (train_texts, train_labels (N, K)). A tag with no positive (or no negative) training row
+    cannot be fit: its probability is that constant share."""
+    train_labels = np.asarray(train_labels, dtype=np.int64)
+    positives = train_labels.sum(axis=0)
+    fittable = (positives > 0) & (positives < len(train_labels))
+    constant = np.where(fittable, 0.0, positives / max(len(train_labels), 1))
+    pipeline = None
+    if fittable.any():
+        pipeline = make_classifier(seed)
+        pipeline.fit(list(train_texts), train_labels[:, fittable])
+    return TagModel(fittable=fittable, constant=constant, pipeline=pipeline)
+
+
+def _fit_predict(train_texts: Sequence[str], train_labels: np.ndarray, texts: Sequence[str], seed: int) -> np.ndarray:
+    """Fit on (train_texts, train_labels) and return P(tag) for `texts`, shape (len(texts), K)."""
+    if len(texts) == 0:
+        return np.zeros((0, np.asarray(train_labels).shape[1]))
+    return fit_tag_model(train_texts, train_labels, seed).predict_proba(texts)
 
 
 def fit_predict(
