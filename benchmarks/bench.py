@@ -291,6 +291,8 @@ def bench_size(
     n_generated: int | None,
     shape: RealShape,
     save: Callable[[SizeResult], None],
+    main_job_only: bool = False,
+    equality_check: bool = True,
 ) -> SizeResult:
     """Measure every step `repeat` times at one size (`n_generated` projects, or None for the real data)."""
     projects = data_dir / "projects.json"
@@ -308,49 +310,74 @@ def bench_size(
     else:
         grown_dir = write_grown(data_dir, work / "grown", shape, n_projects, None)
         result.growth_kind = f"{GROWTH_FRACTION:.0%} new projects"
-    db_path = work / "tagifai.duckdb"
-    env = _dbt_env(db_path)
+    if main_job_only:
+        result.skipped.setdefault("pandas", "not run (--main-job-only)")
     for i in range(repeat):
         print(f"bench: {label}: run {i + 1}/{repeat}", flush=True)
-        _remove_warehouse(db_path)
-        load = measure(
-            [str(BIN / "tagifai-load"), "--data-dir", str(data_dir), "--duckdb-path", str(db_path)],
-            env=env,
-            log=work / "loader.log",
-        )
-        result.runs.setdefault("loader", []).append(load)
-        save(result)
-        measure(_dbt_command("parse", work, threshold), env=env, log=work / "dbt_parse.log")  # untimed warm-up
-        bench_dataset_build(result, work, db_path, threshold)
-        save(result)
-        build = measure(_dbt_command("build", work, threshold), env=env, log=work / "dbt_build.log")
-        result.dbt_split.append(_dbt_split(work / "dbt_target"))
-        result.runs.setdefault("dbt_build", []).append(build)
-        _remove_warehouse(db_path)
-        save(result)  # partial results survive a run stopped at a later step
+        if not main_job_only:
+            _bench_separate_steps(result, data_dir, work, threshold, save)
         warm_up_main_job(work, threshold)
-        bench_main_job(result, "dataset_pipeline", data_dir, work, threshold, "--selector", DATASET_SELECTOR)
-        save(result)
+        if not main_job_only:
+            bench_main_job(result, "dataset_pipeline", data_dir, work, threshold, "--selector", DATASET_SELECTOR)
+            save(result)
         result.positions_ok = bench_main_job(
-            result, "pipeline", data_dir, work, threshold, generated=generated, grown_dir=grown_dir
+            result,
+            "pipeline",
+            data_dir,
+            work,
+            threshold,
+            generated=generated,
+            grown_dir=grown_dir,
+            equality_check=equality_check,
         )
         save(result)
-        for kind in RUNNERS:
-            if kind in result.skipped:
-                continue
-            try:
-                run, counts = _runner(kind, data_dir, threshold, work)
-            except CommandFailedError as exc:
-                # A comparison point that fails (the baseline runs out of memory at 20M with DuckDB's
-                # default settings) is a result to report, not a reason to lose the others.
-                result.skipped[kind] = f"failed: {failure_summary(str(exc))}"
-                save(result)
-                continue
-            result.runs.setdefault(kind, []).append(run)
-            result.counts[kind] = counts
-            save(result)
+        _run_statements(result, data_dir, threshold, work, save)
         print(f"bench: {label}: {_line(result)}", flush=True)
     return result
+
+
+def _bench_separate_steps(
+    result: SizeResult, data_dir: Path, work: Path, threshold: int, save: Callable[[SizeResult], None]
+) -> None:
+    """The loader, the dataset build and dbt build, each timed alone on a fresh warehouse."""
+    db_path = work / "tagifai.duckdb"
+    env = _dbt_env(db_path)
+    _remove_warehouse(db_path)
+    load = measure(
+        [str(BIN / "tagifai-load"), "--data-dir", str(data_dir), "--duckdb-path", str(db_path)],
+        env=env,
+        log=work / "loader.log",
+    )
+    result.runs.setdefault("loader", []).append(load)
+    save(result)
+    measure(_dbt_command("parse", work, threshold), env=env, log=work / "dbt_parse.log")  # untimed warm-up
+    bench_dataset_build(result, work, db_path, threshold)
+    save(result)
+    build = measure(_dbt_command("build", work, threshold), env=env, log=work / "dbt_build.log")
+    result.dbt_split.append(_dbt_split(work / "dbt_target"))
+    result.runs.setdefault("dbt_build", []).append(build)
+    _remove_warehouse(db_path)
+    save(result)  # partial results survive a run stopped at a later step
+
+
+def _run_statements(
+    result: SizeResult, data_dir: Path, threshold: int, work: Path, save: Callable[[SizeResult], None]
+) -> None:
+    """The comparison points: pandas (unless skipped) and the one-statement baselines, each in its process."""
+    for kind in RUNNERS:
+        if kind in result.skipped:
+            continue
+        try:
+            run, counts = _runner(kind, data_dir, threshold, work)
+        except CommandFailedError as exc:
+            # A comparison point that fails (the baseline runs out of memory at 20M with DuckDB's
+            # default settings) is a result to report, not a reason to lose the others.
+            result.skipped[kind] = f"failed: {failure_summary(str(exc))}"
+            save(result)
+            continue
+        result.runs.setdefault(kind, []).append(run)
+        result.counts[kind] = counts
+        save(result)
 
 
 # The main job's warehouse: the same path every time, as for a user (not main.duckdb: DuckDB names the
@@ -386,6 +413,7 @@ def bench_main_job(
     *dbt_args: str,
     generated: bool = False,
     grown_dir: Path | None = None,
+    equality_check: bool = True,
 ) -> bool | None:
     """Time `tagifai-build` (the main job) into a fresh warehouse, record its counts (and, on generated
     data, whether the loader's positions equal the ids); with `grown_dir`, then time the job again on that
@@ -438,7 +466,8 @@ def bench_main_job(
             # Nothing changed since: the same files again.
             timed(grown_dir, "unchanged_pipeline")
             result.counts["unchanged_pipeline"], _ = _warehouse_counts(db_path, None)
-            result.growth_equals_fresh = _check_growth_equals_fresh(db_path, grown_dir, work, threshold, main_job)
+            if equality_check:
+                result.growth_equals_fresh = _check_growth_equals_fresh(db_path, grown_dir, work, threshold, main_job)
         return positions_ok
     finally:
         shutil.rmtree(staging_dir(db_path), ignore_errors=True)
@@ -730,6 +759,17 @@ def _parser() -> argparse.ArgumentParser:
         help="use WORK_DIR/<size>/data/projects.json if present (e.g. written beforehand by benchmarks/generate.py)",
     )
     parser.add_argument("--fresh", action="store_true", help="drop earlier results instead of merging by size")
+    parser.add_argument(
+        "--main-job-only",
+        action="store_true",
+        help="only the main job's cases (fresh, after the change, nothing changed) and the statements: no "
+        "separate loader, dbt build, dataset or pandas steps (each costs another fresh build at large sizes)",
+    )
+    parser.add_argument(
+        "--no-equality-check",
+        action="store_true",
+        help="skip the untimed fresh build of the changed files that checks incremental == fresh",
+    )
     return parser
 
 
@@ -781,7 +821,18 @@ def main(argv: list[str] | None = None) -> int:
                 json_bytes = (data_dir / "projects.json").stat().st_size
             repeat = args.repeat if (n_projects or 0) < 2_000_000 else args.repeat_large
             skip = pandas_skip_reason(json_bytes, not args.no_pandas)
-            result = bench_size(label, data_dir, work, repeat, skip, n_projects, shape, save)
+            result = bench_size(
+                label,
+                data_dir,
+                work,
+                repeat,
+                skip,
+                n_projects,
+                shape,
+                save,
+                main_job_only=args.main_job_only,
+                equality_check=not args.no_equality_check,
+            )
         finally:
             if not args.keep_data:
                 shutil.rmtree(work, ignore_errors=True)
