@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tagifai.labelmodel.frames import label_matrix, wide
+from tagifai.labelmodel.frames import label_matrix, wide_from
 from tagifai.labelmodel.issues import find_issues
 
 
@@ -16,10 +16,12 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
     labeled = dbt.ref("labeled_projects").select("id, tags").order("id").fetchall()
     ids = [row[0] for row in labeled]
     labels = label_matrix((row[1] for row in labeled), tags)
-    scores = dbt.ref("label_model").filter("is_out_of_fold").df()
+    scores = dbt.ref("label_model").filter("is_out_of_fold")
+    matrices = wide_from(scores, ids, tags, ["classifier_probability", "probability"])
     # The model's probability: the mean of the classifier's and the label model's out-of-fold probabilities.
     # The functions' evidence does not learn from the author's labels, and the classifier keeps its ranking.
-    probability = (wide(scores, ids, tags, "classifier_probability") + wide(scores, ids, tags, "probability")) / 2
+    probability = (matrices["classifier_probability"] + matrices["probability"]) / 2
+    versions = scores.select("model_version").limit(1).fetchall()
     issues = find_issues(labels, probability)
     return pd.DataFrame(
         {
@@ -29,6 +31,6 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
             "label_quality_score": pd.Series([i.label_quality_score for i in issues], dtype="float64"),
             "model_probability": pd.Series([i.model_probability for i in issues], dtype="float64"),
             "issue_rank": pd.Series(np.arange(1, len(issues) + 1), dtype="int32"),
-            "model_version": scores["model_version"].iloc[0] if len(scores) else None,
+            "model_version": versions[0][0] if versions else None,
         }
     )

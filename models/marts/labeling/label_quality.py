@@ -7,7 +7,7 @@ import pandas as pd
 
 from tagifai.labelmodel.classifier import N_FOLDS, SEED, C
 from tagifai.labelmodel.combine import functions_alone
-from tagifai.labelmodel.frames import Functions, label_matrix, wide
+from tagifai.labelmodel.frames import Functions, label_matrix, wide_from
 from tagifai.labelmodel.metrics import macro_f1, micro_f1, precision_at_1, precision_recall
 from tagifai.labelmodel.time_split import time_split
 
@@ -20,9 +20,11 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
     labeled = dbt.ref("labeled_projects").select("id, text, tags, created_on").order("id").fetchall()
     ids = [row[0] for row in labeled]
     labels = label_matrix((row[2] for row in labeled), tags)
-    scores = dbt.ref("label_model").filter("is_out_of_fold").df()
-    p = np.nan_to_num(wide(scores, ids, tags, "classifier_probability"))
-    q = np.nan_to_num(wide(scores, ids, tags, "probability"))
+    scores = dbt.ref("label_model").filter("is_out_of_fold")
+    matrices = wide_from(scores, ids, tags, ["classifier_probability", "probability"])
+    p = np.nan_to_num(matrices["classifier_probability"])
+    q = np.nan_to_num(matrices["probability"])
+    versions = scores.select("model_version").limit(1).fetchall()
     functions = Functions.from_frame(dbt.ref("labeling_functions").df(), tags)
     fired = functions.fired_matrix(ids, dbt.ref("int_labeling_functions_fired").select("project_id, lf_name").df())
     candidates = dbt.ref("label_issue_candidates").select("project_id").df()
@@ -43,7 +45,7 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
         max_train_rows,
     )
     row = {
-        "model_version": scores["model_version"].iloc[0] if len(scores) else None,
+        "model_version": versions[0][0] if versions else None,
         "n_labeled_projects": len(ids),
         "n_tags": len(tags),
         "n_folds": N_FOLDS,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -68,16 +69,33 @@ def long_frame(project_ids: Sequence[int], tags: Sequence[str], values: dict[str
     return frame
 
 
-def wide(frame: pd.DataFrame, project_ids: Sequence[int], tags: Sequence[str], column: str) -> np.ndarray:
-    """The (N, K) matrix of `column` from a long (project_id, tag) frame; absent pairs are nan."""
+def wide_from(
+    relation: Any, project_ids: Sequence[int], tags: Sequence[str], columns: Sequence[str]
+) -> dict[str, np.ndarray]:
+    """The (N, K) matrix of each column of a long (project_id, tag) DuckDB relation; absent pairs are nan.
+
+    DuckDB pivots (one filtered aggregate per tag) and hands over one float array per (column, tag): no
+    Python object per (project, tag) row, so memory is the matrices' own, at millions of projects.
+    """
+    aggregates = ", ".join(
+        f"coalesce(first({column}) filter (where tag = {_sql_string(tag)}), 'nan'::double) as {column}__{k}"
+        for column in columns
+        for k, tag in enumerate(tags)
+    )
+    arrays = relation.query(
+        "long_rows", f"select project_id, {aggregates} from long_rows group by project_id"
+    ).fetchnumpy()
     rows = pd.Index(np.asarray(project_ids, dtype=np.int64))
-    cols = pd.Index(list(tags), dtype=object)
-    out = np.full((len(rows), len(cols)), np.nan)
-    if len(frame) == 0:
-        return out
-    # Vectorized lookup (a loop over rows costs minutes at millions of (project, tag) pairs).
-    i = rows.get_indexer(np.asarray(frame["project_id"], dtype=np.int64))
-    k = cols.get_indexer(np.asarray(frame["tag"], dtype=object))
-    found = (i >= 0) & (k >= 0)
-    out[i[found], k[found]] = np.asarray(frame[column], dtype=np.float64)[found]
+    i = rows.get_indexer(np.asarray(arrays["project_id"], dtype=np.int64))
+    found = i >= 0
+    out = {}
+    for column in columns:
+        matrix = np.full((len(rows), len(tags)), np.nan)
+        for k in range(len(tags)):
+            matrix[i[found], k] = np.asarray(arrays[f"{column}__{k}"], dtype=np.float64)[found]
+        out[column] = matrix
     return out
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"

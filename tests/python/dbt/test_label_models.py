@@ -19,7 +19,7 @@ from support.commands import run_dbt, run_loader
 from support.loading_helpers import shared_dataset
 from tagifai.labelmodel.active import margin_order
 from tagifai.labelmodel.classifier import fit_predict, fold_of, out_of_fold_probabilities
-from tagifai.labelmodel.combine import functions_alone, held_out_combine
+from tagifai.labelmodel.combine import combine, function_stats, functions_alone, held_out_combine
 from tagifai.labelmodel.metrics import auto_accept
 
 
@@ -35,6 +35,8 @@ class Data:
         self.labels = np.array([[t in gold[i] for t in self.tags] for i in self.ids], dtype=np.int64)
         functions = [lf for lf in labeling_functions() if lf.tag in kept]
         fired = votes(data_dir, functions)
+        self.functions = functions
+        self.all_fired = fired  # every loaded project's, labeled or not
         self.function_tag = np.array([self.tags.index(lf.tag) for lf in functions])
         self.function_label = np.array([lf.label for lf in functions])
         self.fired = np.array([[(i, lf.name) in fired for lf in functions] for i in self.ids], dtype=bool)
@@ -155,6 +157,41 @@ def test_label_model_weights_are_measured_without_the_fold(data: Data, oof) -> N
     again, _ = held_out_combine(probabilities, changed, folds, data.fired, data.function_tag, data.function_label)
     assert np.array_equal(again[held_out], combined[held_out])
     assert not np.array_equal(again[~held_out], combined[~held_out])
+
+
+def test_the_build_stores_the_documented_label_model(data: Data, oof, query) -> None:
+    """marts.label_model (SQL) equals the combination computed here in numpy from the lesson's labels and
+    the functions evaluated with Python's re: a labeled project with the weights of the other folds, any
+    other project with the weights of every labeled project, q = p where no function of the tag fires."""
+    probabilities, folds = oof
+    expected, _ = held_out_combine(
+        probabilities, data.labels, folds, data.fired, data.function_tag, data.function_label
+    )
+    all_weights = function_stats(data.labels, data.fired, data.function_tag, data.function_label).weight
+    rows = query(
+        "select project_id, tag, probability, classifier_probability, n_functions_fired, is_out_of_fold "
+        "from marts.label_model"
+    )
+    row = {i: n for n, i in enumerate(data.ids)}
+    col = {t: k for k, t in enumerate(data.tags)}
+    others: dict[int, dict[str, tuple[float, float, int]]] = {}
+    seen = 0
+    for project_id, tag, q, p, n_fired, is_out_of_fold in rows:
+        n_expected = sum((project_id, lf.name) in data.all_fired for lf in data.functions if lf.tag == tag)
+        assert n_fired == n_expected, (project_id, tag)
+        assert is_out_of_fold == (project_id in row)
+        if project_id in row:
+            seen += 1
+            assert q == pytest.approx(expected[row[project_id], col[tag]], rel=0, abs=1e-9), (project_id, tag)
+        else:
+            others.setdefault(project_id, {})[tag] = (q, p, n_fired)
+    assert seen == data.labels.size
+    assert others, "the real data has projects outside the dataset"
+    for project_id, by_tag in others.items():
+        p = np.array([[by_tag[t][1] for t in data.tags]])
+        fired = np.array([[(project_id, lf.name) in data.all_fired for lf in data.functions]])
+        q = combine(p, fired, all_weights, data.function_tag, data.function_label)[0]
+        assert [by_tag[t][0] for t in data.tags] == pytest.approx(list(q), rel=0, abs=1e-9), project_id
 
 
 def test_lf_summary_weights_follow_the_documented_formula(data: Data, query) -> None:
