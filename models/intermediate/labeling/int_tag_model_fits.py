@@ -65,13 +65,20 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
         return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in COLUMNS.items()})
 
     tags = [row[0] for row in dbt.ref("tag_frequencies").filter("is_kept").order("tag").fetchall()]
-    labeled = dbt.ref("labeled_projects").select("id, text, tags").order("id").fetchall()
-    ids = np.array([row[0] for row in labeled], dtype=np.int64)
-    texts = [row[1] for row in labeled]
-    labels = label_matrix((row[2] for row in labeled), tags)
+    labeled = dbt.ref("labeled_projects")
+    all_ids = np.asarray(labeled.select("id").order("id").fetchnumpy()["id"], dtype=np.int64)
     fitted_through = labeled_loads.aggregate("max(loaded_at)").fetchall()[0][0]
-    sample = training_sample(ids, max_train_rows, SEED)
-    folds = fold_of(ids[sample], N_FOLDS, SEED)
+    # Only the sample's texts and tags are read: memory follows tag_model_max_train_rows, not the dataset.
+    ids = all_ids[training_sample(all_ids, max_train_rows, SEED)]
+    session.register("tag_model_training_sample", pd.DataFrame({"id": ids}))
+    rows_in_sample = (
+        labeled.join(session.table("tag_model_training_sample"), "id").select("id, text, tags").order("id").fetchall()
+    )
+    session.unregister("tag_model_training_sample")
+    texts = [row[1] for row in rows_in_sample]
+    labels = label_matrix((row[2] for row in rows_in_sample), tags)
+    sample = np.arange(len(ids))
+    folds = fold_of(ids, N_FOLDS, SEED)
     rows = []
     for model_fold in [-1, *range(N_FOLDS)]:
         train = sample if model_fold < 0 else sample[folds != model_fold]
@@ -83,7 +90,7 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
                 "structure_version": structure,
                 "n_train": len(train),
                 "train_ids": ids[train].tolist(),
-                "n_labeled_at_fit": len(ids),
+                "n_labeled_at_fit": len(all_ids),
                 "fitted_through": fitted_through,
                 "model_pickle": pickle.dumps(fitted, protocol=5),
             }

@@ -5,6 +5,10 @@ labeled project in the training sample is scored by its fold's model, which neve
 project by the model fit on the whole sample (which never saw a labeled project outside the sample
 either). Incremental: after a refit every project is scored again; otherwise only new and changed ones
 (the post-hook in _labeling__learned.yml deletes the rows they replace). See docs/labeling.md.
+
+Projects are scored var tag_model_score_batch_projects at a time, each batch written to a scratch table
+that the post-hook drops: memory holds one batch's texts and rows, not every (project, tag) row of a fresh
+build.
 """
 
 import pickle
@@ -13,41 +17,105 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tagifai.labelmodel.classifier import N_FOLDS, SEED, fold_of
+from tagifai.labelmodel.classifier import N_FOLDS, SEED, TagModel, fold_of
 from tagifai.labelmodel.frames import long_frame
 
+SCRATCH_SUFFIX = "__batches"
 
-def model(dbt: Any, session: Any) -> pd.DataFrame:
+
+def model(dbt: Any, session: Any) -> Any:
     dbt.config(materialized="incremental", incremental_strategy="append", tags=["duckdb_only"])
+    batch_projects = _batch_projects(dbt.config.get("score_batch_projects"))
     fits = dbt.ref("int_tag_model_fits").select("model_fold, fit_version, train_ids, model_pickle").fetchall()
-    models = {row[0]: pickle.loads(row[3]) for row in fits}
+    pickles = {int(row[0]): row[3] for row in fits}
     version = fits[0][1]
     sample = np.array(next(row[2] for row in fits if row[0] == -1), dtype=np.int64)
     tags = [row[0] for row in dbt.ref("tag_frequencies").filter("is_kept").order("tag").fetchall()]
-    # dbt finds a Python model's refs in its statements, not inside a comprehension.
-    labeled_rows = dbt.ref("labeled_projects").select("id").fetchall()
-    labeled = np.array([row[0] for row in labeled_rows], dtype=np.int64)
-    projects = dbt.ref("stg_madewithml__projects").select("project_id, text, loaded_at").order("project_id")
+    labeled_ids = dbt.ref("labeled_projects").select("id").fetchnumpy()
+    labeled = np.asarray(labeled_ids["id"], dtype=np.int64)
+    projects = dbt.ref("stg_madewithml__projects")
 
     if dbt.is_incremental and session.sql(f"select distinct model_version from {dbt.this}").fetchall() == [(version,)]:
         # The same fit: score only the projects loaded since the last build.
         projects = projects.filter(f"loaded_at > (select max(loaded_at) from {dbt.this})")
-    rows = projects.fetchall()
-    ids = np.array([row[0] for row in rows], dtype=np.int64)
-    texts = [row[1] for row in rows]
+    to_score = projects.select("project_id").order("project_id").fetchnumpy()
+    ids = np.asarray(to_score["project_id"], dtype=np.int64)
+    models: dict[int, TagModel] = {}
+    scratch = f'"{dbt.this.database}"."{dbt.this.schema}"."{dbt.this.identifier}{SCRATCH_SUFFIX}"'
+    session.execute(f"drop table if exists {scratch}")
+    frame = _score(np.zeros(0, dtype=np.int64), [], [], labeled, sample, models, pickles, tags, version)
+    for start in range(0, len(ids), batch_projects):
+        batch = ids[start : start + batch_projects]
+        rows = (
+            projects.filter(f"project_id between {int(batch[0])} and {int(batch[-1])}")
+            .select("project_id, text, loaded_at")
+            .order("project_id")
+            .fetchall()
+        )
+        batch_ids = np.array([row[0] for row in rows], dtype=np.int64)
+        frame = _score(
+            batch_ids,
+            [row[1] for row in rows],
+            [row[2] for row in rows],
+            labeled,
+            sample,
+            models,
+            pickles,
+            tags,
+            version,
+        )
+        session.register("tag_model_predictions_batch", frame)
+        if start == 0:
+            session.execute(f"create table {scratch} as select * from tag_model_predictions_batch")
+        else:
+            session.execute(f"insert into {scratch} select * from tag_model_predictions_batch")
+        session.unregister("tag_model_predictions_batch")
+    if len(ids) == 0:
+        return frame  # nothing to score: an empty frame with the columns' types
+    return session.sql(f"select * from {scratch}")
+
+
+def _batch_projects(value: Any) -> int:
+    """var tag_model_score_batch_projects, a positive integer, or a one-line error naming the var."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise ValueError(
+            f"var tag_model_score_batch_projects is {value!r}: it must be a positive whole number of projects "
+            "(dbt_project.yml, or --vars)"
+        )
+    return number
+
+
+def _score(
+    ids: np.ndarray,
+    texts: list[str],
+    loaded_at: list[Any],
+    labeled: np.ndarray,
+    sample: np.ndarray,
+    models: dict[int, TagModel],
+    pickles: dict[int, bytes],
+    tags: list[str],
+    version: str,
+) -> pd.DataFrame:
+    """The rows of one batch of projects (ids sorted, texts and loaded_at in the same order)."""
     is_labeled = np.isin(ids, labeled)
     # -1: the model fit on the whole sample; 0..4: the fold's model, for labeled projects in the sample.
     scored_by = np.where(is_labeled & np.isin(ids, sample), fold_of(ids, N_FOLDS, SEED), -1)
     probabilities = np.zeros((len(ids), len(tags)))
     for model_fold in np.unique(scored_by):
         chosen = np.flatnonzero(scored_by == model_fold)
+        if int(model_fold) not in models:  # unpickled when first needed: a fold model may never be
+            models[int(model_fold)] = pickle.loads(pickles[int(model_fold)])
         probabilities[chosen] = models[int(model_fold)].predict_proba([texts[i] for i in chosen])
 
     frame = long_frame(ids, tags, {"probability": probabilities})
     frame["is_out_of_fold"] = np.repeat(is_labeled, len(tags))
     frame["fold"] = pd.Series(np.repeat(scored_by, len(tags)), dtype="Int64").mask(lambda fold: fold < 0)
-    frame["model_version"] = version
+    frame["model_version"] = pd.Series([version] * len(frame), dtype="object")
     # One value per project, repeated per tag: not one lookup per (project, tag) row.
-    loaded_at = pd.DatetimeIndex([row[2] for row in rows], dtype="datetime64[us, UTC]")
-    frame["loaded_at"] = pd.Series(loaded_at.repeat(len(tags)), index=frame.index)
+    stamps = pd.DatetimeIndex(loaded_at, dtype="datetime64[us, UTC]")
+    frame["loaded_at"] = pd.Series(stamps.repeat(len(tags)), index=frame.index)
     return frame[["project_id", "tag", "probability", "is_out_of_fold", "fold", "model_version", "loaded_at"]]

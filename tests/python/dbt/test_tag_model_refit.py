@@ -213,6 +213,36 @@ def test_a_change_over_the_refit_share_refits_and_equals_a_fresh_build(
     assert differences(built, expected) == []
 
 
+def test_scoring_in_batches_gives_the_same_rows_and_leaves_no_scratch_table(
+    scaled: Path, real_data_dir: Path, tmp_path: Path
+) -> None:
+    """2032 projects scored 250 at a time (9 batches, the last one short) equal one batch of them all."""
+    batched = tmp_path / "tagifai.duckdb"
+    _build(batched, real_data_dir, {**VARS, "tag_model_score_batch_projects": 250})
+    assert _predictions(batched) == _predictions(scaled)
+    assert differences(_learned(batched), _learned(scaled)) == []
+    with duckdb.connect(str(batched), read_only=True) as con:
+        scratch = "select table_name from information_schema.tables where table_name like '%batches'"
+        assert con.execute(scratch).fetchall() == []
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "many"])
+def test_a_bad_score_batch_size_stops_the_build_naming_the_var(value: str, tmp_path: Path, real_data_dir: Path) -> None:
+    db_path = tmp_path / "tagifai.duckdb"
+    assert run_loader(db_path, "--data-dir", str(real_data_dir)).returncode == 0
+    result = run_dbt(
+        db_path,
+        "build",
+        "--select",
+        "+tag_model_predictions",
+        "--vars",
+        json.dumps({**VARS, "tag_model_score_batch_projects": value}),
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "var tag_model_score_batch_projects is" in result.stdout + result.stderr
+
+
 def test_a_kept_tag_change_refits_with_no_data_change(scaled: Path, tmp_path: Path, real_data_dir: Path) -> None:
     copy = tmp_path / "tagifai.duckdb"
     shutil.copy(scaled, copy)
