@@ -99,3 +99,21 @@ def wide_from(
 
 def _sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
+
+
+def label_columns(relation: Any, project_ids: Sequence[int], tags: Sequence[str]) -> np.ndarray:
+    """(N, K) 0/1 int8 of an (id, tags) DuckDB relation: 1 where tags[k] is in the project's list.
+
+    DuckDB evaluates the membership; Python gets one int8 array per tag, not one list per project.
+    """
+    columns = ", ".join(
+        f"coalesce(list_contains(tags, {_sql_string(tag)}), false)::tinyint as tag__{k}" for k, tag in enumerate(tags)
+    )
+    arrays = relation.query("labeled_rows", f"select id, {columns} from labeled_rows").fetchnumpy()
+    rows = pd.Index(np.asarray(project_ids, dtype=np.int64))
+    i = rows.get_indexer(np.asarray(arrays["id"], dtype=np.int64))
+    found = i >= 0
+    out = np.zeros((len(rows), len(tags)), dtype=np.int8)
+    for k in range(len(tags)):
+        out[i[found], k] = np.asarray(arrays[f"tag__{k}"], dtype=np.int8)[found]
+    return out

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pytest
+from cleanlab.multilabel_classification.filter import find_multilabel_issues_per_class
 from sklearn.metrics import f1_score
 
 from oracles.labeling_reference import gold_labels, labeling_functions, project_texts, votes
@@ -20,6 +21,7 @@ from support.loading_helpers import shared_dataset
 from tagifai.labelmodel.active import margin_order
 from tagifai.labelmodel.classifier import fit_predict, fold_of, out_of_fold_probabilities
 from tagifai.labelmodel.combine import combine, function_stats, functions_alone, held_out_combine
+from tagifai.labelmodel.issues import find_issues
 from tagifai.labelmodel.metrics import auto_accept
 
 
@@ -192,6 +194,25 @@ def test_the_build_stores_the_documented_label_model(data: Data, oof, query) -> 
         fired = np.array([[(project_id, lf.name) in data.all_fired for lf in data.functions]])
         q = combine(p, fired, all_weights, data.function_tag, data.function_label)[0]
         assert [by_tag[t][0] for t in data.tags] == pytest.approx(list(q), rel=0, abs=1e-9), project_id
+
+
+def test_label_issues_are_cleanlabs_per_class_issues_ranked_by_self_confidence(data: Data, oof) -> None:
+    """Judged one tag at a time, the flagged pairs are those of cleanlab's own multi-label function on the
+    whole matrix, ranked by the probability given to the author's label (ties by row, then tag)."""
+    probabilities, _ = oof
+    issues = find_issues(data.labels, probabilities)
+    given = [list(np.flatnonzero(row)) for row in data.labels]
+    expected = np.asarray(find_multilabel_issues_per_class(given, probabilities, n_jobs=1), dtype=bool)
+    flagged = np.zeros(data.labels.shape, dtype=bool)
+    flagged[issues.row, issues.tag_index] = True
+    assert len(issues) == int(expected.sum()) > 0
+    assert np.array_equal(flagged, expected)
+    gold = data.labels[issues.row, issues.tag_index]
+    p = probabilities[issues.row, issues.tag_index]
+    assert np.array_equal(issues.is_spurious, gold == 1)
+    assert np.array_equal(issues.label_quality_score, np.where(gold == 1, p, 1 - p))
+    keys = list(zip(issues.label_quality_score, issues.row, issues.tag_index, strict=True))
+    assert keys == sorted(keys)
 
 
 def test_lf_summary_weights_follow_the_documented_formula(data: Data, query) -> None:
