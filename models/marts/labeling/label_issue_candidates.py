@@ -2,7 +2,9 @@
 error, ranked; marts.label_issues keeps the top of it (tagifai/labelmodel/issues.py).
 
 Tags are read TAGS_PER_READ at a time and judged one by one (as cleanlab does per class): memory holds a
-few columns of the labeled projects, not their (N, K) matrices.
+few columns of the labeled projects, not their (N, K) matrices. Incremental: recomputed only when what it
+reads changed (inputs_version: label_model's out-of-fold rows and the author labels, tagifai/labelmodel/
+inputs.py); a build that changed neither keeps the table as it is.
 """
 
 from collections.abc import Iterator
@@ -12,20 +14,47 @@ import numpy as np
 import pandas as pd
 
 from tagifai.labelmodel.frames import label_columns, wide_from
+from tagifai.labelmodel.inputs import (
+    clear_for_recompute,
+    computed_now,
+    content_fingerprint,
+    inputs_version,
+    is_current,
+)
 from tagifai.labelmodel.issues import find_issues_by_tag
 
 TAGS_PER_READ = 5
 
 
 def model(dbt: Any, session: Any) -> pd.DataFrame:
-    dbt.config(materialized="table", tags=["duckdb_only"])
+    dbt.config(
+        materialized="incremental",
+        incremental_strategy="append",
+        on_schema_change="append_new_columns",
+        tags=["duckdb_only"],
+    )
     tags = [row[0] for row in dbt.ref("tag_frequencies").filter("is_kept").order("tag").fetchall()]
     labeled = dbt.ref("labeled_projects").select("id, tags")
+    scores = dbt.ref("label_model").filter("is_out_of_fold")
+    version = inputs_version(
+        ",".join(tags),
+        content_fingerprint(labeled, "id, array_to_string(tags, ',')"),
+        content_fingerprint(scores, "project_id, tag, probability, classifier_probability, model_version"),
+    )
+    if is_current(dbt, session, version):
+        return _frame(np.zeros(0, dtype=np.int64), [], None, version)  # nothing it reads changed
+    clear_for_recompute(dbt, session)
     labeled_ids = labeled.select("id").order("id").fetchnumpy()
     ids = np.asarray(labeled_ids["id"], dtype=np.int64)
-    scores = dbt.ref("label_model").filter("is_out_of_fold")
     versions = scores.select("model_version").limit(1).fetchall()
     issues = find_issues_by_tag(_tag_columns(labeled, scores, ids, tags))
+    return _frame(ids, tags, issues, version, versions[0][0] if versions else None)
+
+
+def _frame(ids: np.ndarray, tags: list[str], issues: Any, version: str, model_version: Any = None) -> pd.DataFrame:
+    """The table's rows (none when `issues` is None), with their columns' types either way."""
+    if issues is None:
+        issues = find_issues_by_tag([])
     return pd.DataFrame(
         {
             "project_id": pd.Series(ids[issues.row], dtype="int64"),
@@ -34,7 +63,9 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
             "label_quality_score": pd.Series(issues.label_quality_score, dtype="float64"),
             "model_probability": pd.Series(issues.model_probability, dtype="float64"),
             "issue_rank": pd.Series(np.arange(1, len(issues) + 1), dtype="int32"),
-            "model_version": pd.Series([versions[0][0] if versions else None] * len(issues), dtype="object"),
+            "model_version": pd.Series([model_version] * len(issues), dtype="object"),
+            "inputs_version": pd.Series([version] * len(issues), dtype="object"),
+            "computed_at": computed_now().repeat(len(issues)).reset_index(drop=True),
         }
     )
 

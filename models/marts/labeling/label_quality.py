@@ -1,4 +1,8 @@
-"""marts.label_quality: one row per build, how good the learned labels are (docs/labeling.md)."""
+"""marts.label_quality: one row, how good the learned labels are (docs/labeling.md).
+
+Incremental: recomputed only when what it reads changed (inputs_version, tagifai/labelmodel/inputs.py); a
+build that changed none of it keeps the row, and its computed_at.
+"""
 
 from typing import Any
 
@@ -8,26 +12,55 @@ import pandas as pd
 from tagifai.labelmodel.classifier import N_FOLDS, SEED, C
 from tagifai.labelmodel.combine import functions_alone
 from tagifai.labelmodel.frames import Functions, label_matrix, wide_from
+from tagifai.labelmodel.inputs import (
+    clear_for_recompute,
+    computed_now,
+    content_fingerprint,
+    inputs_version,
+    is_current,
+)
 from tagifai.labelmodel.metrics import macro_f1, micro_f1, precision_at_1, precision_recall
 from tagifai.labelmodel.time_split import time_split
 
 
-def model(dbt: Any, session: Any) -> pd.DataFrame:
-    dbt.config(materialized="table", tags=["duckdb_only"])
+def model(dbt: Any, session: Any) -> Any:
+    dbt.config(
+        materialized="incremental",
+        incremental_strategy="append",
+        on_schema_change="append_new_columns",
+        tags=["duckdb_only"],
+    )
     max_train_rows = int(dbt.config.get("max_train_rows"))
     min_precision = float(dbt.config.get("auto_accept_min_precision"))
     tags = [row[0] for row in dbt.ref("tag_frequencies").filter("is_kept").order("tag").fetchall()]
-    labeled = dbt.ref("labeled_projects").select("id, text, tags, created_on").order("id").fetchall()
+    labeled_projects = dbt.ref("labeled_projects").select("id, text, tags, created_on")
+    scores = dbt.ref("label_model").filter("is_out_of_fold")
+    labeling_functions = dbt.ref("labeling_functions")
+    fired_functions = dbt.ref("int_labeling_functions_fired").select("project_id, lf_name")
+    issue_candidates = dbt.ref("label_issue_candidates").select("project_id, tag")
+    version = inputs_version(
+        max_train_rows,
+        min_precision,
+        ",".join(tags),
+        content_fingerprint(labeled_projects, "id, text, array_to_string(tags, ','), created_on"),
+        content_fingerprint(scores, "project_id, tag, probability, classifier_probability, model_version"),
+        content_fingerprint(labeling_functions, "lf_name, tag, label"),
+        content_fingerprint(fired_functions, "project_id, lf_name"),
+        content_fingerprint(issue_candidates, "project_id, tag"),
+    )
+    if is_current(dbt, session, version):
+        return session.sql(f"select * from {dbt.this} limit 0")  # nothing it reads changed: keep the row
+    clear_for_recompute(dbt, session)
+    labeled = labeled_projects.order("id").fetchall()
     ids = [row[0] for row in labeled]
     labels = label_matrix((row[2] for row in labeled), tags)
-    scores = dbt.ref("label_model").filter("is_out_of_fold")
     matrices = wide_from(scores, ids, tags, ["classifier_probability", "probability"])
     p = np.nan_to_num(matrices["classifier_probability"])
     q = np.nan_to_num(matrices["probability"])
     versions = scores.select("model_version").limit(1).fetchall()
-    functions = Functions.from_frame(dbt.ref("labeling_functions").df(), tags)
-    fired = functions.fired_matrix(ids, dbt.ref("int_labeling_functions_fired").select("project_id, lf_name").df())
-    candidates = dbt.ref("label_issue_candidates").select("project_id").df()
+    functions = Functions.from_frame(labeling_functions.df(), tags)
+    fired = functions.fired_matrix(ids, fired_functions.df())
+    candidates = issue_candidates.df()
 
     with_functions = np.unique(functions.tag_index)
     alone = functions_alone(fired, functions.tag_index, functions.label, len(tags))
@@ -95,4 +128,6 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
             frame[name] = frame[name].astype("Int64")
     frame["time_split_cutoff"] = pd.Series([row["time_split_cutoff"]], dtype="datetime64[us]")
     frame["model_version"] = frame["model_version"].astype("object")
+    frame["inputs_version"] = pd.Series([version], dtype="object")
+    frame["computed_at"] = computed_now()
     return frame

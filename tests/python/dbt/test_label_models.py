@@ -395,6 +395,48 @@ def test_an_unchanged_fingerprint_predicts_only_the_changed_project(planted_ware
     assert after[(unlabeled, "transformers")][0] > before[(unlabeled, "transformers")][0]
 
 
+def _issues_and_quality(db_path: Path) -> tuple[set, set]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        issues = con.execute(
+            "select project_id, tag, issue_kind, label_quality_score, issue_rank, inputs_version, computed_at "
+            "from marts.label_issue_candidates"
+        ).fetchall()
+        quality = con.execute(
+            "select inputs_version, computed_at, classifier_micro_f1, n_label_issues_flagged from marts.label_quality"
+        ).fetchall()
+    return set(issues), set(quality)
+
+
+def test_issues_and_quality_are_kept_until_what_they_read_changes(planted_warehouse, tmp_path: Path) -> None:
+    db_path, _, folder = planted_warehouse
+    copy = tmp_path / "tagifai.duckdb"
+    copy.write_bytes(db_path.read_bytes())
+    run_dbt(copy, "build", "--select", "+label_quality", "--indirect-selection", "cautious")
+    issues, quality = _issues_and_quality(copy)
+    assert issues and len(quality) == 1
+    # Nothing changed: the same rows, computed_at included (kept, not computed again).
+    run_dbt(copy, "build", "--select", "+label_quality", "--indirect-selection", "cautious")
+    assert _issues_and_quality(copy) == (issues, quality)
+    # An author label changes: both are computed again from the new inputs.
+    projects = json.loads((folder / "data" / "projects.json").read_text(encoding="utf-8"))
+    gold, kept = gold_labels(folder / "data")
+    project = next(p for p in projects if int(p["id"]) in gold)
+    project["tags"] = [*project["tags"], sorted(kept - gold[int(project["id"])])[0]]
+    changed = tmp_path / "data"
+    changed.mkdir()
+    (changed / "tags.json").write_bytes((folder / "data" / "tags.json").read_bytes())
+    (changed / "projects.json").write_text(json.dumps(projects), encoding="utf-8")
+    assert run_loader(copy, "--data-dir", str(changed)).returncode == 0
+    run_dbt(copy, "build", "--select", "+label_quality", "--indirect-selection", "cautious")
+    new_issues, new_quality = _issues_and_quality(copy)
+    ((version, computed_at, *_),) = quality
+    ((new_version, new_computed_at, *_),) = new_quality
+    assert new_version != version and new_computed_at > computed_at
+    assert len({row[5:] for row in new_issues}) == 1  # every row of one computation
+    assert {row[5] for row in new_issues}.isdisjoint({row[5] for row in issues})
+    assert min(row[6] for row in new_issues) > max(row[6] for row in issues)
+
+
 def test_time_split_on_2021_05_auto_accepts_half_the_new_labels(
     real_data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

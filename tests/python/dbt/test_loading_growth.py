@@ -18,6 +18,7 @@ from support.loading_helpers import copy_warehouse, dump, run_build, shared_data
 # everything else must be equal. A model fit on the same inputs need not pickle to the same bytes
 # (model_pickle): its fit_version and every prediction it made are compared.
 PROVENANCE = (
+    "computed_at",
     "fitted_through",
     "model_pickle",
     "_load_id",
