@@ -22,12 +22,21 @@ from generate import RealShape, records
 from tagifai import settings
 
 # When and by which load a row came: differ between a build made in steps and one made at once.
-# int_tag_model_fits.fitted_through is a load time too, and computed_at (label_issue_candidates, label_quality)
-# a build time. Its model_pickle is left out as well: the pickle of
-# a model fit on the same inputs need not be the same bytes (sets pickle in hash order); fit_version, a
-# fingerprint of those inputs, and the predictions the models make are compared.
+# int_tag_model_fits.fitted_through is a load time too; computed_at (label_issue_candidates, label_quality) a
+# build time, and their inputs_version holds label_model's newest load (a load time). model_pickle is left
+# out as well: the pickle of a model fit on the same inputs need not be the same bytes (sets pickle in hash
+# order); fit_version, a fingerprint of those inputs, and the predictions the models make are compared.
 PROVENANCE_COLUMNS = frozenset(
-    {"loaded_at", "load_id", "source_uri", "source_position", "fitted_through", "model_pickle", "computed_at"}
+    {
+        "loaded_at",
+        "load_id",
+        "source_uri",
+        "source_position",
+        "fitted_through",
+        "model_pickle",
+        "computed_at",
+        "inputs_version",
+    }
 )
 # One row per build by design.
 PER_BUILD_TABLES = frozenset({"marts.build_history", "marts.build_parameters"})  # one row per build or per run

@@ -48,8 +48,10 @@
 {%- endmacro %}
 
 {#- Pre-hook: on an incremental run, delete every row (full) or the rows of the projects about to be built
-    again and of projects no longer loaded. -#}
-{% macro project_batch_delete(plan, key_column) -%}
+    again and, unless `with_gone` is false, of projects no longer loaded. A table of one row per (project,
+    kept tag), tens of millions at scale, leaves the gone ones to delete_project_rows_no_longer_loaded: its
+    row count says whether there are any, where this anti-join scans every row. -#}
+{% macro project_batch_delete(plan, key_column, with_gone=true) -%}
     {%- if execute and is_incremental() -%}
         {%- if plan.is_full -%}
             delete from {{ this }}
@@ -60,7 +62,9 @@
                     select project_id from {{ ref('stg_madewithml__projects') }}
                     where {{ tagifai.project_batch_filter(plan, 'loaded_at') }}
                 )
+                {%- if with_gone %}
                 or {{ key_column }} not in (select project_id from {{ ref('stg_madewithml__projects') }})
+                {%- endif %}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
@@ -125,4 +129,21 @@
             '{{ project_batch_delete(' ~ plan ~ ', ' ~ tagifai.sql_string_literal(key) ~ ') }}'),
         post_hook=([] if target.type == 'spark' else '{{ project_batch_record(' ~ plan ~ ') }}'),
     ) }}
+{%- endmacro %}
+
+{#- What every row of label_model shares: labeling_shared_inputs, the classifier's fit and every function
+    weight (int_label_model_weights). New labels move the weights, and so recompute every row; new
+    unlabeled projects, or nothing new, leave them as they are. -#}
+{% macro label_model_shared_inputs() -%}
+    {{ tagifai.labeling_shared_inputs() }}
+        || '|' || coalesce((
+            select fit_version from {{ ref('int_tag_model_fits') }} where model_fold = -1
+        ), '')
+        || '|' || coalesce((
+            select string_agg(
+                cast(weight_fold as varchar) || ':' || lf_name || ':' || cast(signed_weight as varchar),
+                ',' order by weight_fold, lf_name
+            )
+            from {{ ref('int_label_model_weights') }}
+        ), '')
 {%- endmacro %}

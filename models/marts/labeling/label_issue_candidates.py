@@ -3,7 +3,7 @@ error, ranked; marts.label_issues keeps the top of it (tagifai/labelmodel/issues
 
 Tags are read TAGS_PER_READ at a time and judged one by one (as cleanlab does per class): memory holds a
 few columns of the labeled projects, not their (N, K) matrices. Incremental: recomputed only when what it
-reads changed (inputs_version: label_model's out-of-fold rows and the author labels, tagifai/labelmodel/
+reads changed (inputs_version: label_model's recorded version and the author labels, tagifai/labelmodel/
 inputs.py); a build that changed neither keeps the table as it is.
 """
 
@@ -18,6 +18,7 @@ from tagifai.labelmodel.inputs import (
     clear_for_recompute,
     computed_now,
     content_fingerprint,
+    incremental_table_version,
     inputs_version,
     is_current,
 )
@@ -39,7 +40,7 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
     version = inputs_version(
         ",".join(tags),
         content_fingerprint(labeled, "id, array_to_string(tags, ',')"),
-        content_fingerprint(scores, "project_id, tag, probability, classifier_probability, model_version"),
+        incremental_table_version(session, dbt.this, "label_model"),
     )
     if is_current(dbt, session, version):
         return _frame(np.zeros(0, dtype=np.int64), [], None, version)  # nothing it reads changed

@@ -1,8 +1,27 @@
--- The label model in SQL (formula: _labeling__learned.yml): one streaming pass over tag_model_predictions,
--- so memory stays bounded at any number of projects. The weights are each function's log-likelihood ratio,
--- counted per fold on the labeled projects and summed over the other folds: a labeled project's weights
--- never saw its own labels. An unlabeled project takes the weights over every fold (lf_summary.weight).
-{{ config(materialized='table', tags=['duckdb_only']) }}
+-- The label model in SQL (formula: _labeling__learned.yml): a streaming pass over tag_model_predictions,
+-- so memory stays bounded at any number of projects, with the function weights of int_label_model_weights.
+-- Incremental by project (macros/incremental/project_batch.sql): a row depends on its project's prediction
+-- and fired functions, and on what every project shares (label_model_shared_inputs: the fit, the weights,
+-- the functions). A run where those stay computes only the projects loaded since; gone projects' rows are
+-- deleted by a post-hook that counts rows before it scans them.
+-- A table an older release built gains loaded_at (append_new_columns) and, recording no fingerprint, is
+-- rebuilt in full.
+-- depends_on: {{ ref('stg_madewithml__projects') }}
+-- depends_on: {{ ref('stg_madewithml__tags') }}
+-- depends_on: {{ ref('int_tag_model_fits') }}
+{%- set plan_call = 'project_batch(label_model_shared_inputs())' %}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    tags=['duckdb_only'],
+    pre_hook='{{ project_batch_delete(' ~ plan_call ~ ', "project_id", with_gone=false) }}',
+    post_hook=[
+        '{{ project_batch_record(' ~ plan_call ~ ') }}',
+        '{{ delete_project_rows_no_longer_loaded(this) }}',
+    ],
+) }}
+{%- set batch = project_batch(label_model_shared_inputs()) %}
 
 with predictions as (
     select
@@ -10,24 +29,10 @@ with predictions as (
         tag,
         probability,
         is_out_of_fold,
-        model_version
+        model_version,
+        loaded_at
     from {{ ref('tag_model_predictions') }}
-),
-
-kept_tags as (
-    select tag from {{ ref('tag_frequencies') }}
-    where is_kept
-),
-
--- The functions of kept tags: the others vote on nothing the model scores.
-kept_functions as (
-    select
-        labeling_functions.lf_name,
-        labeling_functions.tag,
-        labeling_functions.label,
-        case when labeling_functions.label = 1 then 1.0 else -1.0 end as vote_sign
-    from {{ ref('labeling_functions') }} as labeling_functions
-    inner join kept_tags on labeling_functions.tag = kept_tags.tag
+    where {{ project_batch_filter(batch, 'loaded_at') }}
 ),
 
 labeled_folds as (
@@ -37,92 +42,13 @@ labeled_folds as (
     from {{ ref('int_labeled_project_folds') }}
 ),
 
-fold_sizes as (
-    select
-        fold,
-        count(*) as n_projects
-    from labeled_folds
-    group by fold
-),
-
-fold_tag_positives as (
-    select
-        labeled_folds.fold,
-        project_tags.tag,
-        count(*) as n_positive
-    from (
-        select
-            id as project_id,
-            unnest(tags) as tag
-        from {{ ref('labeled_projects') }}
-    ) as project_tags
-    inner join labeled_folds on project_tags.project_id = labeled_folds.project_id
-    group by labeled_folds.fold, project_tags.tag
-),
-
-fold_votes as (
-    select
-        labeled_folds.fold,
-        lf_votes.lf_name,
-        count(*) as n_fired,
-        count(*) filter (where lf_votes.is_correct) as n_correct
-    from {{ ref('lf_votes') }} as lf_votes
-    inner join labeled_folds on lf_votes.project_id = labeled_folds.project_id
-    group by labeled_folds.fold, lf_votes.lf_name
-),
-
--- Per (function, fold): its votes, the right ones, and the projects whose author label is its label.
-fold_counts as (
-    select
-        kept_functions.lf_name,
-        fold_sizes.fold,
-        fold_sizes.n_projects,
-        coalesce(fold_votes.n_fired, 0) as n_fired,
-        coalesce(fold_votes.n_correct, 0) as n_correct,
-        case
-            when kept_functions.label = 1 then coalesce(fold_tag_positives.n_positive, 0)
-            else fold_sizes.n_projects - coalesce(fold_tag_positives.n_positive, 0)
-        end as n_gold_label
-    from kept_functions
-    cross join fold_sizes
-    left join fold_votes
-        on kept_functions.lf_name = fold_votes.lf_name and fold_sizes.fold = fold_votes.fold
-    left join fold_tag_positives
-        on kept_functions.tag = fold_tag_positives.tag and fold_sizes.fold = fold_tag_positives.fold
-),
-
--- weight_fold: the fold a project is held out of; -1 for unlabeled projects, which no fold holds out.
-weight_folds as (
-    select fold as weight_fold from fold_sizes
-    union all
-    select -1 as weight_fold
-),
-
-held_out_counts as (
-    select
-        weight_folds.weight_fold,
-        fold_counts.lf_name,
-        sum(fold_counts.n_fired) as n_fired,
-        sum(fold_counts.n_correct) as n_correct,
-        sum(fold_counts.n_gold_label) as n_gold_label,
-        sum(fold_counts.n_projects - fold_counts.n_gold_label) as n_gold_other
-    from weight_folds
-    inner join fold_counts on weight_folds.weight_fold <> fold_counts.fold
-    group by weight_folds.weight_fold, fold_counts.lf_name
-),
-
--- w_f = ln(recall / false-positive rate), add-one smoothed.
 weights as (
     select
-        held_out_counts.weight_fold,
-        held_out_counts.lf_name,
-        kept_functions.tag,
-        kept_functions.vote_sign * ln(
-            ((held_out_counts.n_correct + 1.0) / (held_out_counts.n_gold_label + 2.0))
-            / ((held_out_counts.n_fired - held_out_counts.n_correct + 1.0) / (held_out_counts.n_gold_other + 2.0))
-        ) as signed_weight
-    from held_out_counts
-    inner join kept_functions on held_out_counts.lf_name = kept_functions.lf_name
+        weight_fold,
+        lf_name,
+        tag,
+        signed_weight
+    from {{ ref('int_label_model_weights') }}
 ),
 
 fired_evidence as (
@@ -137,6 +63,9 @@ fired_evidence as (
         on
             fired.lf_name = weights.lf_name
             and coalesce(labeled_folds.fold, -1) = weights.weight_fold
+    {%- if not batch.is_full %}
+        where fired.project_id in ({{ project_batch_ids(batch) }})
+    {%- endif %}
     group by fired.project_id, weights.tag
 ),
 
@@ -158,6 +87,7 @@ final as (
         clipped.probability as classifier_probability,
         clipped.is_out_of_fold,
         clipped.model_version,
+        clipped.loaded_at,
         cast(coalesce(fired_evidence.n_functions_fired, 0) as bigint) as n_functions_fired,
         case
             when fired_evidence.n_functions_fired > 0

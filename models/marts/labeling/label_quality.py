@@ -16,6 +16,7 @@ from tagifai.labelmodel.inputs import (
     clear_for_recompute,
     computed_now,
     content_fingerprint,
+    incremental_table_version,
     inputs_version,
     is_current,
 )
@@ -43,7 +44,7 @@ def model(dbt: Any, session: Any) -> Any:
         min_precision,
         ",".join(tags),
         content_fingerprint(labeled_projects, "id, text, array_to_string(tags, ','), created_on"),
-        content_fingerprint(scores, "project_id, tag, probability, classifier_probability, model_version"),
+        incremental_table_version(session, dbt.this, "label_model"),
         content_fingerprint(labeling_functions, "lf_name, tag, label"),
         content_fingerprint(fired_functions, "project_id, lf_name"),
         content_fingerprint(issue_candidates, "project_id, tag"),

@@ -107,10 +107,9 @@ final as (
         cast(n_correct as double) / nullif(n_correct + n_incorrect, 0) as measured_precision,
         cast(n_correct as double) / nullif(n_gold_label, 0) as measured_recall,
         -- The label model's weight (marts.label_model): ln(recall / false-positive rate), add-one smoothed.
-        ln(
-            ((n_correct + 1.0) / (n_gold_label + 2.0))
-            / ((n_incorrect + 1.0) / (n_projects - n_gold_label + 2.0))
-        ) as weight
+        {{ labeling_function_weight(
+            'n_correct', 'n_incorrect', 'n_gold_label', 'n_projects - n_gold_label'
+        ) }} as weight
     from counts
 )
 

@@ -3,8 +3,9 @@
 The models are intermediate.int_tag_model_fits' (one per fold, one on the whole training sample). A
 labeled project in the training sample is scored by its fold's model, which never saw it; every other
 project by the model fit on the whole sample (which never saw a labeled project outside the sample
-either). Incremental: after a refit every project is scored again; otherwise only new and changed ones
-(the post-hook in _labeling__learned.yml deletes the rows they replace). See docs/labeling.md.
+either). Incremental: after a refit every project is scored again (the old fit's rows are deleted first);
+otherwise only new and changed ones, and the post-hooks in _labeling__learned.yml delete the rows they
+replace and those of projects no longer loaded. See docs/labeling.md.
 
 Projects are scored var tag_model_score_batch_projects at a time, each batch written to a scratch table
 that the post-hook drops: memory holds one batch's texts and rows, not every (project, tag) row of a fresh
@@ -21,6 +22,10 @@ from tagifai.labelmodel.classifier import N_FOLDS, SEED, TagModel, fold_of
 from tagifai.labelmodel.frames import long_frame
 
 SCRATCH_SUFFIX = "__batches"
+SCRATCH_COLUMNS = (
+    "project_id bigint, tag varchar, probability double, is_out_of_fold boolean, fold bigint, "
+    "model_version varchar, loaded_at timestamp with time zone"
+)
 
 
 def model(dbt: Any, session: Any) -> Any:
@@ -35,15 +40,24 @@ def model(dbt: Any, session: Any) -> Any:
     labeled = np.asarray(labeled_ids["id"], dtype=np.int64)
     projects = dbt.ref("stg_madewithml__projects")
 
-    if dbt.is_incremental and session.sql(f"select distinct model_version from {dbt.this}").fetchall() == [(version,)]:
-        # The same fit: score only the projects loaded since the last build.
-        projects = projects.filter(f"loaded_at > (select max(loaded_at) from {dbt.this})")
+    if dbt.is_incremental:
+        stored = session.sql(
+            f"select min(model_version), max(model_version), max(loaded_at) from {dbt.this}"
+        ).fetchall()[0]
+        if stored[0] == stored[1] == version:
+            # The same fit (one version per table): score only the projects loaded since the last build.
+            # The bookmark is read once, as a literal: not a subquery over every row in each batch's read.
+            projects = projects.filter(f"loaded_at > '{stored[2]}'::timestamptz") if stored[2] else projects
+        else:
+            # Another fit: every project is scored again, so no stored row survives.
+            session.execute(f"delete from {dbt.this}")
     to_score = projects.select("project_id").order("project_id").fetchnumpy()
     ids = np.asarray(to_score["project_id"], dtype=np.int64)
     models: dict[int, TagModel] = {}
     scratch = f'"{dbt.this.database}"."{dbt.this.schema}"."{dbt.this.identifier}{SCRATCH_SUFFIX}"'
-    session.execute(f"drop table if exists {scratch}")
-    frame = _score(np.zeros(0, dtype=np.int64), [], [], labeled, sample, models, pickles, tags, version)
+    # The scratch table always exists, empty when nothing is scored: the post-hook reads it to find the rows
+    # the new ones replace, at the cost of the change, not of the table.
+    session.execute(f"create or replace table {scratch} ({SCRATCH_COLUMNS})")
     for start in range(0, len(ids), batch_projects):
         batch = ids[start : start + batch_projects]
         rows = (
@@ -65,13 +79,8 @@ def model(dbt: Any, session: Any) -> Any:
             version,
         )
         session.register("tag_model_predictions_batch", frame)
-        if start == 0:
-            session.execute(f"create table {scratch} as select * from tag_model_predictions_batch")
-        else:
-            session.execute(f"insert into {scratch} select * from tag_model_predictions_batch")
+        session.execute(f"insert into {scratch} select * from tag_model_predictions_batch")
         session.unregister("tag_model_predictions_batch")
-    if len(ids) == 0:
-        return frame  # nothing to score: an empty frame with the columns' types
     return session.sql(f"select * from {scratch}")
 
 

@@ -8,6 +8,7 @@ They store the fingerprint of their inputs (column inputs_version) and recompute
 from __future__ import annotations
 
 import hashlib
+import uuid
 from typing import Any
 
 import pandas as pd
@@ -17,6 +18,26 @@ def content_fingerprint(relation: Any, columns: str) -> str:
     """The row count and the sum of the rows' hashes over `columns`: order-free, one pass, no sort."""
     n_rows, hash_sum = relation.aggregate(f"count(*), coalesce(sum(hash({columns})), 0)").fetchall()[0]
     return f"{n_rows}:{hash_sum}"
+
+
+def incremental_table_version(session: Any, this: Any, table: str) -> str:
+    """The version of `table`, a project-batch model in this model's schema (macros/incremental/
+    project_batch.sql), read from what it records, not from its rows: its table comment (the fingerprint of
+    what every row shares, and the newest load built) and its row count (which a removed project lowers).
+    At millions of projects this replaces hashing tens of millions of rows. A table that records nothing
+    (built by an older release) gets a version never seen before: what reads it is computed again."""
+    found = session.execute(
+        "select comment from duckdb_tables() where database_name = ? and schema_name = ? and table_name = ?",
+        [this.database, this.schema, table],
+    ).fetchall()
+    relation = f'"{this.database}"."{this.schema}"."{table}"'
+    if not found:
+        raise ValueError(f"{relation} does not exist: build it first (dbt build --select +{table})")
+    (n_rows,) = session.execute(f"select count(*) from {relation}").fetchall()[0]
+    comment = found[0][0]
+    if not comment:
+        return f"unrecorded:{uuid.uuid4()}"
+    return f"{comment}:{n_rows}"
 
 
 def inputs_version(*parts: object) -> str:

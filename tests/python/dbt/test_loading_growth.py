@@ -19,6 +19,7 @@ from support.loading_helpers import copy_warehouse, dump, run_build, shared_data
 # (model_pickle): its fit_version and every prediction it made are compared.
 PROVENANCE = (
     "computed_at",
+    "inputs_version",  # label_issue_candidates, label_quality: includes label_model's newest load time
     "fitted_through",
     "model_pickle",
     "_load_id",
@@ -174,6 +175,9 @@ def test_a_complete_file_deletes_missing_projects_everywhere_and_the_snapshot_cl
             ("intermediate.int_project_tags_unnested", "project_id"),
             ("intermediate.int_labeling_functions_fired", "project_id"),
             ("marts.labeled_projects", "id"),
+            # One row per (project, kept tag): their hooks count rows before deleting (project_tag_rows.sql).
+            ("marts.tag_model_predictions", "project_id"),
+            ("marts.label_model", "project_id"),
         ]:
             assert con.execute(f"select count(*) from {table} where {column} in ?", [gone]).fetchone() == (0,)
         history = con.execute(
