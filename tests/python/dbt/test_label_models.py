@@ -396,35 +396,44 @@ def test_an_unchanged_fingerprint_predicts_only_the_changed_project(planted_ware
 
 
 def test_new_unlabeled_data_computes_only_its_label_model_rows(planted_warehouse, tmp_path: Path) -> None:
-    """New data without author labels leaves the fit and every function weight as they are: label_model then
-    computes that project's rows only (its bookmark filter), and the table equals a full recomputation."""
+    """Data without author labels leaves the fit and every function weight as they are: one unlabeled
+    project edited, another removed (a complete file without it). Then label_model computes the edited
+    project's rows only (its bookmark filter); both tables of one row per (project, tag) lose the removed
+    project without a refit (their row counts say so); and label_model equals a full recomputation."""
     db_path, _, folder = planted_warehouse
     sql = "select project_id, tag, probability, classifier_probability, n_functions_fired from marts.label_model"
     with duckdb.connect(str(db_path), read_only=True) as con:
         before = {(r[0], r[1]): r[2:] for r in con.execute(sql).fetchall()}
-        unlabeled = con.execute("select min(project_id) from marts.label_model where not is_out_of_fold").fetchall()[0][
-            0
-        ]
+        edited, removed = con.execute(
+            "select min(project_id), max(project_id) from marts.label_model where not is_out_of_fold"
+        ).fetchall()[0]
+        (version,) = con.execute("select distinct model_version from marts.tag_model_predictions").fetchall()
     projects = json.loads((folder / "data" / "projects.json").read_text(encoding="utf-8"))
     for project in projects:
-        if int(project["id"]) == unlabeled:
+        if int(project["id"]) == edited:
             project["description"] = "Question answering with a pytorch transformer and huggingface."
     changed = tmp_path / "data"
     changed.mkdir()
     (changed / "tags.json").write_bytes((folder / "data" / "tags.json").read_bytes())
-    (changed / "projects.json").write_text(json.dumps(projects), encoding="utf-8")
+    kept_projects = [project for project in projects if int(project["id"]) != removed]
+    (changed / "projects.json").write_text(json.dumps(kept_projects), encoding="utf-8")
     copy = tmp_path / "incremental" / "tagifai.duckdb"
     copy.parent.mkdir()
     copy.write_bytes(db_path.read_bytes())
-    assert run_loader(copy, "--data-dir", str(changed)).returncode == 0
+    loaded = run_loader(copy, "--replace", "--data-dir", str(changed))
+    assert loaded.returncode == 0 and "1 removed" in loaded.stdout + loaded.stderr, loaded.stderr
     run_dbt(copy, "build", "--select", "+label_model", "--indirect-selection", "cautious")
     compiled = next((copy.parent / "dbt_target" / "compiled").rglob("label_model.sql")).read_text()
     assert "loaded_at > cast(" in compiled  # the incremental path: only projects loaded since
     with duckdb.connect(str(copy), read_only=True) as con:
         after = {(r[0], r[1]): r[2:] for r in con.execute(sql).fetchall()}
-    assert after.keys() == before.keys()
+        assert con.execute("select distinct model_version from marts.tag_model_predictions").fetchall() == [version]
+        assert con.execute(
+            "select count(*) from marts.tag_model_predictions where project_id = ?", [removed]
+        ).fetchall() == [(0,)]
+    assert after.keys() == {key for key in before if key[0] != removed}
     moved = {key for key in after if after[key] != before[key]}
-    assert {project for project, _ in moved} == {unlabeled}
+    assert {project for project, _ in moved} == {edited}
     # What a full recomputation of the same warehouse gives, row for row.
     refreshed = tmp_path / "refreshed" / "tagifai.duckdb"
     refreshed.parent.mkdir()
