@@ -11,7 +11,7 @@ import pandas as pd
 
 from tagifai.labelmodel.classifier import N_FOLDS, SEED, C
 from tagifai.labelmodel.combine import functions_alone
-from tagifai.labelmodel.frames import Functions, label_matrix, wide_from
+from tagifai.labelmodel.frames import Functions, label_columns, texts_by_id, wide_from
 from tagifai.labelmodel.inputs import (
     clear_for_recompute,
     computed_now,
@@ -52,9 +52,11 @@ def model(dbt: Any, session: Any) -> Any:
     if is_current(dbt, session, version):
         return session.sql(f"select * from {dbt.this} limit 0")  # nothing it reads changed: keep the row
     clear_for_recompute(dbt, session)
-    labeled = labeled_projects.order("id").fetchall()
-    ids = [row[0] for row in labeled]
-    labels = label_matrix((row[2] for row in labeled), tags)
+    # Ids and dates as arrays, labels as one int8 column per tag: no Python object per project, and no
+    # text but those the time split fits on and tests (texts_by_id).
+    dated = labeled_projects.select("id, created_on").order("id").df()
+    ids = dated["id"].to_numpy(dtype=np.int64)
+    labels = label_columns(labeled_projects, ids, tags)
     matrices = wide_from(scores, ids, tags, ["classifier_probability", "probability"])
     p = np.nan_to_num(matrices["classifier_probability"])
     q = np.nan_to_num(matrices["probability"])
@@ -69,8 +71,8 @@ def model(dbt: Any, session: Any) -> Any:
     q_precision, q_recall = precision_recall(labels, q >= 0.5)
     split = time_split(
         ids,
-        [row[3] for row in labeled],
-        [row[1] for row in labeled],
+        dated["created_on"].to_numpy(dtype="datetime64[us]"),
+        lambda wanted: texts_by_id(session, labeled_projects, wanted),
         labels,
         fired,
         functions.tag_index,
@@ -102,7 +104,7 @@ def model(dbt: Any, session: Any) -> Any:
         "function_tags_label_model_micro_f1": micro_f1(labels[:, with_functions], q[:, with_functions] >= 0.5),
         "n_label_issues_flagged": len(candidates),
         "share_labels_flagged": len(candidates) / labels.size if labels.size else None,
-        "share_projects_flagged": candidates["project_id"].nunique() / len(ids) if ids else None,
+        "share_projects_flagged": candidates["project_id"].nunique() / len(ids) if len(ids) else None,
         "time_split_cutoff": split.cutoff if split else None,
         "time_split_n_train": split.n_train if split else None,
         "time_split_n_test": split.n_test if split else None,

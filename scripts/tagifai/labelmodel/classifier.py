@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.multiclass import OneVsRestClassifier
-from sklearn.pipeline import FeatureUnion, Pipeline
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 N_FOLDS = 5
 SEED = 42
@@ -24,6 +24,13 @@ C = 10.0
 
 def make_classifier(seed: int = SEED) -> Pipeline:
     """TF-IDF of word 1-2 grams and character 2-5 grams, then one logistic regression per tag."""
+    # Imported here: scikit-learn takes seconds to import, and a build that fits nothing (the folds, an
+    # unchanged fit) never needs it.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
     features = FeatureUnion(
         [
             ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, min_df=1)),

@@ -117,3 +117,26 @@ def label_columns(relation: Any, project_ids: Sequence[int], tags: Sequence[str]
     for k in range(len(tags)):
         out[i[found], k] = np.asarray(arrays[f"tag__{k}"], dtype=np.int8)[found]
     return out
+
+
+def texts_by_id(session: Any, relation: Any, project_ids: Sequence[int]) -> list[str]:
+    """The `text` of each project id of an (id, text) DuckDB relation, in the order of `project_ids`.
+
+    The ids go to DuckDB as one array and the join runs there: only the texts asked for reach Python.
+    """
+    wanted = pd.DataFrame(
+        {"id": np.asarray(project_ids, dtype=np.int64), "position": np.arange(len(project_ids), dtype=np.int64)}
+    )
+    session.register("wanted_text_ids", wanted)
+    try:
+        rows = relation.query(
+            "projects_with_text",
+            "select projects_with_text.text from wanted_text_ids "
+            "inner join projects_with_text on projects_with_text.id = wanted_text_ids.id "
+            "order by wanted_text_ids.position",
+        ).fetchall()
+    finally:
+        session.unregister("wanted_text_ids")
+    if len(rows) != len(project_ids):
+        raise ValueError(f"{len(project_ids) - len(rows)} of the {len(project_ids)} projects asked for have no text")
+    return [row[0] for row in rows]

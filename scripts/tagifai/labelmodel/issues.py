@@ -10,7 +10,6 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import cleanlab.filter
 import numpy as np
 
 
@@ -38,6 +37,9 @@ def flag_tag(labels: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
 
     A tag every row has, or none has, cannot be judged (cleanlab needs both labels to estimate its noise).
     """
+    # Imported here: a build that keeps its label issues (nothing they read changed) never pays for it.
+    import cleanlab.filter
+
     y = np.asarray(labels, dtype=np.int64)
     p = np.asarray(probabilities, dtype=np.float64)
     if len(y) == 0 or y.sum() in (0, len(y)):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,8 +28,8 @@ class TimeSplit:
 
 def time_split(
     project_ids: Sequence[int],
-    created_on: Sequence[datetime | None],
-    texts: Sequence[str],
+    created_on: np.ndarray,
+    texts_of: Callable[[Sequence[int]], list[str]],
     labels: np.ndarray,
     fired: np.ndarray,
     function_tag: np.ndarray,
@@ -40,22 +40,26 @@ def time_split(
 ) -> TimeSplit | None:
     """Fit on the earliest 80% of the projects with a created_on (by created_on, then id), test on the rest.
 
-    The functions' weights are measured on the training projects only. None when fewer than 10 projects
-    have a created_on (the 2021-03 data has none).
+    `created_on` is a datetime64 array (NaT: no date) in the order of `project_ids`; `texts_of(ids)` returns
+    those projects' texts in that order. Only the training sample's and the test's texts are read, never
+    every labeled project's. The functions' weights are measured on the training projects only. None when
+    fewer than 10 projects have a created_on (the 2021-03 data has none).
     """
-    dated = [i for i, c in enumerate(created_on) if c is not None]
+    ids = np.asarray(project_ids, dtype=np.int64)
+    created = np.asarray(created_on, dtype="datetime64[us]")
+    dated = np.flatnonzero(~np.isnat(created))
     if len(dated) < 10:
         return None
-    order = sorted(dated, key=lambda i: (created_on[i], project_ids[i]))
+    order = dated[np.lexsort((ids[dated], created[dated]))]  # by created_on, then id
     n_train = int(np.floor(TRAIN_SHARE * len(order)))
-    train, test = np.array(order[:n_train]), np.array(order[n_train:])
-    sample = train[training_sample([project_ids[i] for i in train], max_train_rows, seed)]
-    p = fit_predict([texts[i] for i in sample], labels[sample], [texts[i] for i in test], seed)
+    train, test = order[:n_train], order[n_train:]
+    sample = train[training_sample(ids[train].tolist(), max_train_rows, seed)]
+    p = fit_predict(texts_of(ids[sample].tolist()), labels[sample], texts_of(ids[test].tolist()), seed)
     weights = function_stats(labels[train], fired[train], function_tag, function_label).weight
     q = combine(p, fired[test], weights, function_tag, function_label)
     y = labels[test]
     return TimeSplit(
-        cutoff=created_on[order[n_train - 1]],
+        cutoff=created[order[n_train - 1]].astype(datetime),
         n_train=len(train),
         n_test=len(test),
         classifier_micro_f1=micro_f1(y, p >= 0.5),

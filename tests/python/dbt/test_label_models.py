@@ -366,6 +366,14 @@ def test_label_issues_find_planted_errors(planted_warehouse) -> None:
     assert recall >= 0.75
 
 
+def _data_folder(planted: Path, projects: list[dict], out: Path) -> Path:
+    """A data folder at `out`: the planted folder's taxonomy and the given projects."""
+    out.mkdir()
+    (out / "tags.json").write_bytes((planted / "data" / "tags.json").read_bytes())
+    (out / "projects.json").write_text(json.dumps(projects), encoding="utf-8")
+    return out
+
+
 def test_an_unchanged_fingerprint_predicts_only_the_changed_project(planted_warehouse, tmp_path: Path) -> None:
     db_path, _, folder = planted_warehouse
     sql = "select project_id, tag, probability, model_version, loaded_at from marts.tag_model_predictions"
@@ -378,10 +386,7 @@ def test_an_unchanged_fingerprint_predicts_only_the_changed_project(planted_ware
     for project in projects:
         if int(project["id"]) == unlabeled:
             project["description"] = "A transformer language model for question answering with pytorch."
-    changed = tmp_path / "data"
-    changed.mkdir()
-    (changed / "tags.json").write_bytes((folder / "data" / "tags.json").read_bytes())
-    (changed / "projects.json").write_text(json.dumps(projects), encoding="utf-8")
+    changed = _data_folder(folder, projects, tmp_path / "data")
     copy = tmp_path / "tagifai.duckdb"
     copy.write_bytes(db_path.read_bytes())
     assert run_loader(copy, "--data-dir", str(changed)).returncode == 0
@@ -412,11 +417,8 @@ def test_new_unlabeled_data_computes_only_its_label_model_rows(planted_warehouse
     for project in projects:
         if int(project["id"]) == edited:
             project["description"] = "Question answering with a pytorch transformer and huggingface."
-    changed = tmp_path / "data"
-    changed.mkdir()
-    (changed / "tags.json").write_bytes((folder / "data" / "tags.json").read_bytes())
     kept_projects = [project for project in projects if int(project["id"]) != removed]
-    (changed / "projects.json").write_text(json.dumps(kept_projects), encoding="utf-8")
+    changed = _data_folder(folder, kept_projects, tmp_path / "data")
     copy = tmp_path / "incremental" / "tagifai.duckdb"
     copy.parent.mkdir()
     copy.write_bytes(db_path.read_bytes())
@@ -470,10 +472,7 @@ def test_issues_and_quality_are_kept_until_what_they_read_changes(planted_wareho
     gold, kept = gold_labels(folder / "data")
     project = next(p for p in projects if int(p["id"]) in gold)
     project["tags"] = [*project["tags"], sorted(kept - gold[int(project["id"])])[0]]
-    changed = tmp_path / "data"
-    changed.mkdir()
-    (changed / "tags.json").write_bytes((folder / "data" / "tags.json").read_bytes())
-    (changed / "projects.json").write_text(json.dumps(projects), encoding="utf-8")
+    changed = _data_folder(folder, projects, tmp_path / "data")
     assert run_loader(copy, "--data-dir", str(changed)).returncode == 0
     run_dbt(copy, "build", "--select", "+label_quality", "--indirect-selection", "cautious")
     new_issues, new_quality = _issues_and_quality(copy)
