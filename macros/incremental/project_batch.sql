@@ -50,8 +50,9 @@
 {#- Pre-hook: on an incremental run, delete every row (full) or the rows of the projects about to be built
     again and, unless `with_gone` is false, of projects no longer loaded. A table of one row per (project,
     kept tag), tens of millions at scale, leaves the gone ones to delete_project_rows_no_longer_loaded: its
-    row count says whether there are any, where this anti-join scans every row. -#}
-{% macro project_batch_delete(plan, key_column, with_gone=true) -%}
+    row count says whether there are any, where this anti-join scans every row. `changed_in` is the relation
+    whose loaded_at picks the projects built again (the staged projects unless said). -#}
+{% macro project_batch_delete(plan, key_column, with_gone=true, changed_in=none) -%}
     {%- if execute and is_incremental() -%}
         {%- if plan.is_full -%}
             delete from {{ this }}
@@ -59,7 +60,7 @@
             delete from {{ this }}
             where
                 {{ key_column }} in (
-                    select project_id from {{ ref('stg_madewithml__projects') }}
+                    select project_id from {{ changed_in or ref('stg_madewithml__projects') }}
                     where {{ tagifai.project_batch_filter(plan, 'loaded_at') }}
                 )
                 {%- if with_gone %}
@@ -69,11 +70,13 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Post-hook: record the fingerprint and the newest loaded_at now built. -#}
-{% macro project_batch_record(plan) -%}
+{#- Post-hook: record the fingerprint and the newest loaded_at now built: the staged projects' newest, or,
+    for a model that picks its batch by another model's loaded_at (`newest_of`, the model itself, whose rows
+    carry what they were built from), the newest it holds. -#}
+{% macro project_batch_record(plan, newest_of=none) -%}
     {%- if execute -%}
         {%- set newest = run_query(
-            'select cast(max(loaded_at) as varchar) from ' ~ ref('stg_madewithml__projects')
+            'select cast(max(loaded_at) as varchar) from ' ~ (newest_of or ref('stg_madewithml__projects'))
         ).columns[0].values()[0] -%}
         comment on table {{ this }} is {{ tagifai.sql_string_literal(plan.fingerprint ~ ';' ~ (newest or '')) }}
     {%- endif -%}

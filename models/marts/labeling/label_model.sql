@@ -2,8 +2,10 @@
 -- so memory stays bounded at any number of projects, with the function weights of int_label_model_weights.
 -- Incremental by project (macros/incremental/project_batch.sql): a row depends on its project's prediction
 -- and fired functions, and on what every project shares (label_model_shared_inputs: the fit, the weights,
--- the functions). A run where those stay computes only the projects loaded since; gone projects' rows are
--- deleted by a post-hook that counts rows before it scans them.
+-- the functions). A run where those stay computes only the projects whose predictions are newer than the
+-- newest it holds (its rows carry their prediction's loaded_at): a build that selects label_model but not
+-- tag_model_predictions after a load keeps its rows until the predictions catch up, and picks them up then.
+-- Gone projects' rows are deleted by a post-hook that counts rows before it scans them.
 -- A table an older release built gains loaded_at (append_new_columns) and, recording no fingerprint, is
 -- rebuilt in full.
 -- depends_on: {{ ref('stg_madewithml__projects') }}
@@ -15,9 +17,10 @@
     incremental_strategy='append',
     on_schema_change='append_new_columns',
     tags=['duckdb_only'],
-    pre_hook='{{ project_batch_delete(' ~ plan_call ~ ', "project_id", with_gone=false) }}',
+    pre_hook='{{ project_batch_delete(' ~ plan_call ~ ', "project_id", with_gone=false,'
+        ~ ' changed_in=ref("tag_model_predictions")) }}',
     post_hook=[
-        '{{ project_batch_record(' ~ plan_call ~ ') }}',
+        '{{ project_batch_record(' ~ plan_call ~ ', newest_of=this) }}',
         '{{ delete_project_rows_no_longer_loaded(this) }}',
     ],
 ) }}
@@ -64,7 +67,7 @@ fired_evidence as (
             fired.lf_name = weights.lf_name
             and coalesce(labeled_folds.fold, -1) = weights.weight_fold
     {%- if not batch.is_full %}
-        where fired.project_id in ({{ project_batch_ids(batch) }})
+        where fired.project_id in (select predictions.project_id from predictions)
     {%- endif %}
     group by fired.project_id, weights.tag
 ),

@@ -445,6 +445,49 @@ def test_new_unlabeled_data_computes_only_its_label_model_rows(planted_warehouse
         assert {(r[0], r[1]): r[2:] for r in con.execute(sql).fetchall()} == after
 
 
+def test_a_selection_without_the_predictions_keeps_label_model_whole_until_they_catch_up(
+    planted_warehouse, tmp_path: Path
+) -> None:
+    """docs/labeling.md's `--select labeling_functions int_labeling_functions_fired+` right after a load that
+    changed a project selects label_model but not tag_model_predictions. label_model keeps every row (it
+    once deleted the changed project's rows and found no newer prediction to put back), and the next full
+    build gives the project its new prediction, as a full recomputation does."""
+    db_path, _, folder = planted_warehouse
+    sql = "select project_id, tag, classifier_probability, probability from marts.label_model"
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        before = {(r[0], r[1]): r[2:] for r in con.execute(sql).fetchall()}
+        (edited,) = con.execute("select min(project_id) from marts.label_model where not is_out_of_fold").fetchone()
+    projects = json.loads((folder / "data" / "projects.json").read_text(encoding="utf-8"))
+    for project in projects:
+        if int(project["id"]) == edited:
+            project["description"] = "Question answering with a pytorch transformer and huggingface."
+    changed = _data_folder(folder, projects, tmp_path / "data")
+    copy = tmp_path / "partial" / "tagifai.duckdb"
+    copy.parent.mkdir()
+    copy.write_bytes(db_path.read_bytes())
+    assert run_loader(copy, "--data-dir", str(changed)).returncode == 0
+    run_dbt(copy, "build", "--select", "labeling_functions", "int_labeling_functions_fired+")
+    with duckdb.connect(str(copy), read_only=True) as con:
+        assert {(r[0], r[1]) for r in con.execute(sql).fetchall()} == before.keys()
+    run_dbt(copy, "build")
+    with duckdb.connect(str(copy), read_only=True) as con:
+        after = {(r[0], r[1]): r[2:] for r in con.execute(sql).fetchall()}
+        predictions = dict(
+            ((r[0], r[1]), r[2])
+            for r in con.execute("select project_id, tag, probability from marts.tag_model_predictions").fetchall()
+        )
+    assert after.keys() == before.keys()
+    # The edited project's classifier probabilities are its new predictions, not the ones before the edit.
+    assert all(after[key][0] == predictions[key] for key in after)
+    assert any(after[key][0] != before[key][0] for key in after if key[0] == edited)
+    refreshed = tmp_path / "refreshed" / "tagifai.duckdb"
+    refreshed.parent.mkdir()
+    refreshed.write_bytes(copy.read_bytes())
+    run_dbt(refreshed, "run", "--select", "label_model", "--full-refresh")
+    with duckdb.connect(str(refreshed), read_only=True) as con:
+        assert {(r[0], r[1]): r[2:] for r in con.execute(sql).fetchall()} == after
+
+
 def _issues_and_quality(db_path: Path) -> tuple[set, set]:
     with duckdb.connect(str(db_path), read_only=True) as con:
         issues = con.execute(
