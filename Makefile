@@ -131,10 +131,11 @@ test-spark: $(TEST_STAMP) $(SPARK_STAMP) test-prerequisites  ## Only the Spark t
 test: test-prerequisites $(TEST_STAMP) $(SPARK_STAMP) $(ORCH_STAMP) lint pytest dbt-score  ## Every test: ruff, sqlfluff, pytest (incl. dbt build on real data), dbt-score.
 
 # Two workers (pytest-xdist): most tests wait on a dbt, Spark, Label Studio or Dagster process, so two run
-# side by side on two cores; each module stays on one worker (--dist loadfile), longest first (conftest.py).
+# side by side on two cores; each module stays on one worker (--dist loadfile), longest first (conftest.py's
+# order: xdist would otherwise start the modules with the most tests first, and the longest ones last).
 TEST_WORKERS ?= 2
 pytest: $(TEST_STAMP) $(SPARK_STAMP) $(LS_STAMP) $(ORCH_STAMP) test-prerequisites  ## Python tests, including dbt builds on the real and generated data and a real Label Studio.
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test-fast: $(TEST_STAMP) $(ORCH_STAMP)  ## The quick subset: loader, tooling and unit-level tests, no dbt build, no Spark (under a minute).
 	$(BIN)/pytest -m "not dbt and not spark"
