@@ -72,14 +72,45 @@
 
 {#- Post-hook: record the fingerprint and the newest loaded_at now built: the staged projects' newest, or,
     for a model that picks its batch by another model's loaded_at (`newest_of`, the model itself, whose rows
-    carry what they were built from), the newest it holds. -#}
+    carry what they were built from), the newest it holds. A run that did not build every table the model
+    reads (a selection such as `--select lf_votes` after a load) built the batch from parents that may not
+    hold the new load yet: it keeps the bookmark it had (none after a full rebuild), so the next run that
+    builds the parents builds those projects again instead of skipping them for good. -#}
 {% macro project_batch_record(plan, newest_of=none) -%}
     {%- if execute -%}
-        {%- set newest = run_query(
-            'select cast(max(loaded_at) as varchar) from ' ~ (newest_of or ref('stg_madewithml__projects'))
-        ).columns[0].values()[0] -%}
+        {%- set unbuilt = tagifai.project_batch_unbuilt_parents() -%}
+        {%- if unbuilt -%}
+            {%- set newest = plan.bookmark -%}
+            {%- do log(this.identifier ~ ' keeps its bookmark (' ~ (newest or 'none') ~ '): this run did not build '
+                ~ (unbuilt | join(', ')) ~ ', which it reads; a build that does brings it up to date', info=true) -%}
+        {%- else -%}
+            {%- set newest = run_query(
+                'select cast(max(loaded_at) as varchar) from ' ~ (newest_of or ref('stg_madewithml__projects'))
+            ).columns[0].values()[0] -%}
+        {%- endif -%}
         comment on table {{ this }} is {{ tagifai.sql_string_literal(plan.fingerprint ~ ';' ~ (newest or '')) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The tables and incremental models this model reads, directly or through others, that the running
+    command did not select (dbt's selected_resources), by name. Views are read live, so they never lag. -#}
+{% macro project_batch_unbuilt_parents() -%}
+    {%- set pending = model.depends_on.nodes | list -%}
+    {%- set seen = [] -%}
+    {%- set unbuilt = [] -%}
+    {#- A breadth-first walk: the loop also visits the ids appended while it runs. -#}
+    {%- for unique_id in pending -%}
+        {%- if unique_id not in seen and unique_id in graph.nodes -%}
+            {%- do seen.append(unique_id) -%}
+            {%- set node = graph.nodes[unique_id] -%}
+            {%- if node.resource_type == 'model' and node.config.materialized in ('table', 'incremental')
+                and unique_id not in selected_resources -%}
+                {%- do unbuilt.append(node.name) -%}
+            {%- endif -%}
+            {%- do pending.extend(node.depends_on.nodes) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(unbuilt | sort) }}
 {%- endmacro %}
 
 {#- What every row of labeled_projects shares: the vars that change tag lists, the kept tags, the taxonomy's
