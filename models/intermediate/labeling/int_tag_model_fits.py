@@ -3,7 +3,7 @@
 A fit is 6 models on the training sample (the labeled projects, or at scale a bounded sample of them):
 one per fold, fit on the sample minus that fold, and one fit on the whole sample. They are pickled here,
 so a build that does not refit scores new and changed projects without fitting again. The 6 models fit
-var tag_model_fit_processes (default 2) at a time, each in its own process: a fit is one core's work.
+var tag_model_processes (default 2) at a time, each in its own process: a fit is one core's work.
 
 When to refit (tagifai/labelmodel/refit.py): on a fresh warehouse; when the kept tags or the parameters
 change (structure_version); and when anything the classifier learns from changes (model_version), except
@@ -18,8 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tagifai.labelmodel.classifier import N_FOLDS, SEED, fit_tag_models, fold_of, training_sample
+from tagifai.labelmodel.classifier import N_FOLDS, SEED, fold_of, training_sample
 from tagifai.labelmodel.frames import label_matrix
+from tagifai.labelmodel.processes import fit_tag_models, processes_var
 from tagifai.labelmodel.refit import FitState, needs_refit, refit_share_var
 
 COLUMNS = {
@@ -40,7 +41,7 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
     )
     max_train_rows = int(dbt.config.get("max_train_rows"))
     refit_share = refit_share_var(dbt.config.get("refit_share"))
-    fit_processes = _fit_processes(dbt.config.get("fit_processes"))
+    processes = processes_var(dbt.config.get("processes"))
     version, structure, n_labeled = (
         dbt.ref("int_tag_model_version").select("model_version, structure_version, n_labeled_projects").fetchall()[0]
     )
@@ -83,7 +84,7 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
     folds = fold_of(ids, N_FOLDS, SEED)
     model_folds = [-1, *range(N_FOLDS)]
     train_sets = [sample if model_fold < 0 else sample[folds != model_fold] for model_fold in model_folds]
-    fitted_models = fit_tag_models(texts, labels, train_sets, SEED, fit_processes)
+    fitted_models = fit_tag_models(texts, labels, train_sets, SEED, processes)
     rows = []
     for model_fold, train, fitted in zip(model_folds, train_sets, fitted_models, strict=True):
         rows.append(
@@ -100,17 +101,3 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
         )
     frame = pd.DataFrame(rows)
     return frame.astype({name: dtype for name, dtype in COLUMNS.items() if name != "fitted_through"})
-
-
-def _fit_processes(value: Any) -> int:
-    """var tag_model_fit_processes, a positive integer, or a one-line error naming the var."""
-    try:
-        number = int(str(value))
-    except ValueError:
-        number = 0
-    if number <= 0:
-        raise ValueError(
-            f"var tag_model_fit_processes is {value!r}: it must be a positive whole number of processes "
-            "(dbt_project.yml, or --vars)"
-        )
-    return number

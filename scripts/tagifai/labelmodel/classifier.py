@@ -7,10 +7,7 @@ leave, so a rebuild on the same data gives the same probabilities, and a new pro
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -110,31 +107,6 @@ def fit_tag_model(train_texts: Sequence[str], train_labels: np.ndarray, seed: in
         pipeline = make_classifier(seed)
         pipeline.fit(list(train_texts), train_labels[:, fittable])
     return TagModel(fittable=fittable, constant=constant, pipeline=pipeline)
-
-
-def fit_tag_models(
-    texts: Sequence[str], labels: np.ndarray, train_sets: Sequence[np.ndarray], seed: int, processes: int
-) -> list[TagModel]:
-    """One model per training set (positions into texts and labels), in order, fit `processes` at a time.
-
-    Each fit is one core's work (TF-IDF, then liblinear), so on a machine with cores to spare the folds
-    fit side by side. The workers are spawned, not forked: the calling process (dbt) runs threads and
-    DuckDB, which a fork would copy mid-flight. A fit gives the same model in any process.
-    """
-    labels = np.asarray(labels)
-    jobs = [([texts[i] for i in train], labels[train]) for train in train_sets]
-    if processes <= 1 or len(jobs) <= 1:
-        return [fit_tag_model(job_texts, job_labels, seed) for job_texts, job_labels in jobs]
-    context = multiprocessing.get_context("spawn")
-    try:
-        with ProcessPoolExecutor(max_workers=min(processes, len(jobs)), mp_context=context) as pool:
-            futures = [pool.submit(fit_tag_model, job_texts, job_labels, seed) for job_texts, job_labels in jobs]
-            return [future.result() for future in futures]
-    except BrokenProcessPool as error:
-        raise RuntimeError(
-            f"a tag classifier fit process ended abruptly ({error}): out of memory, or a caller whose main "
-            "script cannot be imported again; fit in one process with --vars '{tag_model_fit_processes: 1}'"
-        ) from error
 
 
 def _fit_predict(train_texts: Sequence[str], train_labels: np.ndarray, texts: Sequence[str], seed: int) -> np.ndarray:

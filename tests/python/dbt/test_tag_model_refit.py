@@ -216,7 +216,8 @@ def test_a_change_over_the_refit_share_refits_and_equals_a_fresh_build(
 def test_scoring_in_batches_gives_the_same_rows_and_leaves_no_scratch_table(
     scaled: Path, real_data_dir: Path, tmp_path: Path
 ) -> None:
-    """2032 projects scored 250 at a time (9 batches, the last one short) equal one batch of them all."""
+    """2032 projects scored 250 at a time (9 batches, the last one short), side by side in two worker processes
+    (var tag_model_processes), equal one batch of them all scored in dbt's own process."""
     batched = tmp_path / "tagifai.duckdb"
     _build(batched, real_data_dir, {**VARS, "tag_model_score_batch_projects": 250})
     assert _predictions(batched) == _predictions(scaled)
@@ -226,8 +227,18 @@ def test_scoring_in_batches_gives_the_same_rows_and_leaves_no_scratch_table(
         assert con.execute(scratch).fetchall() == []
 
 
-@pytest.mark.parametrize("value", ["0", "-5", "many"])
-def test_a_bad_score_batch_size_stops_the_build_naming_the_var(value: str, tmp_path: Path, real_data_dir: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("tag_model_score_batch_projects", "0"),
+        ("tag_model_score_batch_projects", "-5"),
+        ("tag_model_score_batch_projects", "many"),
+        ("tag_model_processes", "0"),
+    ],
+)
+def test_a_bad_score_batch_size_or_process_count_stops_the_build_naming_the_var(
+    name: str, value: str, tmp_path: Path, real_data_dir: Path
+) -> None:
     db_path = tmp_path / "tagifai.duckdb"
     assert run_loader(db_path, "--data-dir", str(real_data_dir)).returncode == 0
     result = run_dbt(
@@ -236,11 +247,11 @@ def test_a_bad_score_batch_size_stops_the_build_naming_the_var(value: str, tmp_p
         "--select",
         "+tag_model_predictions",
         "--vars",
-        json.dumps({**VARS, "tag_model_score_batch_projects": value}),
+        json.dumps({**VARS, name: value}),
         check=False,
     )
     assert result.returncode != 0
-    assert "var tag_model_score_batch_projects is" in result.stdout + result.stderr
+    assert f"var {name} is" in result.stdout + result.stderr
 
 
 def test_a_kept_tag_change_refits_with_no_data_change(scaled: Path, tmp_path: Path, real_data_dir: Path) -> None:
