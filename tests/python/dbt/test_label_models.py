@@ -23,6 +23,7 @@ from tagifai.labelmodel.classifier import fit_predict, fold_of, out_of_fold_prob
 from tagifai.labelmodel.combine import combine, function_stats, functions_alone, held_out_combine
 from tagifai.labelmodel.issues import find_issues
 from tagifai.labelmodel.metrics import auto_accept
+from tagifai.labelmodel.processes import fit_tag_models
 
 
 class Data:
@@ -66,6 +67,21 @@ def test_same_data_and_seed_give_the_same_probabilities(data: Data, oof) -> None
     assert list(fold_of(data.ids[:7])) == list(fold_of(data.ids)[:7])
     assert list(fold_of(data.ids[::-1])) == list(fold_of(data.ids)[::-1])
     assert sorted(np.bincount(folds)) == sorted(np.bincount(folds)) and min(np.bincount(folds)) > 250
+
+
+def test_fits_in_worker_processes_equal_fits_in_one_process(data: Data) -> None:
+    """int_tag_model_fits fits side by side in spawned workers at scale (var tag_model_processes): each model,
+    returned in the order asked, predicts what the same fit in this process predicts."""
+    folds = fold_of(data.ids)
+    everything = np.arange(len(data.ids))
+    train_sets = [everything, everything[folds != 0], everything[folds != 3]]
+    in_one = fit_tag_models(data.texts, data.labels, train_sets, 42, processes=1)
+    in_two = fit_tag_models(data.texts, data.labels, train_sets, 42, processes=2)
+    probe = data.texts[::7]
+    for alone, worker in zip(in_one, in_two, strict=True):
+        assert np.array_equal(alone.predict_proba(probe), worker.predict_proba(probe))
+    # The three models differ from each other, so a mix-up of their order would show.
+    assert not np.array_equal(in_two[0].predict_proba(probe), in_two[1].predict_proba(probe))
 
 
 def test_the_build_stores_the_same_probabilities(data: Data, oof, query) -> None:
