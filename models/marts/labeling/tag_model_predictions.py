@@ -23,6 +23,7 @@ import pandas as pd
 
 from tagifai.labelmodel.classifier import N_FOLDS, SEED, fold_of
 from tagifai.labelmodel.frames import long_frame
+from tagifai.labelmodel.model_vars import positive_whole_number_var
 from tagifai.labelmodel.processes import BatchScorer, processes_var
 
 SCRATCH_SUFFIX = "__batches"
@@ -34,7 +35,9 @@ SCRATCH_COLUMNS = (
 
 def model(dbt: Any, session: Any) -> Any:
     dbt.config(materialized="incremental", incremental_strategy="append", tags=["duckdb_only"])
-    batch_projects = _batch_projects(dbt.config.get("score_batch_projects"))
+    batch_projects = positive_whole_number_var(
+        "tag_model_score_batch_projects", dbt.config.get("score_batch_projects"), "projects"
+    )
     fits = dbt.ref("int_tag_model_fits").select("model_fold, fit_version, train_ids, model_pickle").fetchall()
     pickles = {int(row[0]): row[3] for row in fits}
     version = fits[0][1]
@@ -120,17 +123,3 @@ def _frame(batch: Batch, probabilities: np.ndarray, tags: list[str], version: st
     stamps = pd.DatetimeIndex(batch.loaded_at, dtype="datetime64[us, UTC]")
     frame["loaded_at"] = pd.Series(stamps.repeat(len(tags)), index=frame.index)
     return frame[["project_id", "tag", "probability", "is_out_of_fold", "fold", "model_version", "loaded_at"]]
-
-
-def _batch_projects(value: Any) -> int:
-    """var tag_model_score_batch_projects, a positive integer, or a one-line error naming the var."""
-    try:
-        number = int(str(value))
-    except ValueError:
-        number = 0
-    if number <= 0:
-        raise ValueError(
-            f"var tag_model_score_batch_projects is {value!r}: it must be a positive whole number of projects "
-            "(dbt_project.yml, or --vars)"
-        )
-    return number

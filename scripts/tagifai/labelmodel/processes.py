@@ -21,21 +21,14 @@ from typing import Any
 import numpy as np
 
 from tagifai.labelmodel.classifier import TagModel, fit_tag_model
+from tagifai.labelmodel.model_vars import positive_whole_number_var
 
 VAR = "tag_model_processes"
 
 
 def processes_var(value: Any) -> int:
     """var tag_model_processes, a positive integer, or a one-line error naming the var."""
-    try:
-        number = int(str(value))
-    except ValueError:
-        number = 0
-    if number <= 0:
-        raise ValueError(
-            f"var {VAR} is {value!r}: it must be a positive whole number of processes (dbt_project.yml, or --vars)"
-        )
-    return number
+    return positive_whole_number_var(VAR, value, "processes")
 
 
 @contextmanager
