@@ -67,7 +67,9 @@ def model(dbt: Any, session: Any) -> Any:
     starts = range(0, len(ids), batch_projects)
     # More than one batch: score them side by side in var tag_model_processes workers while this process
     # reads the next batch and writes the last; one batch (the real data, a daily run) stays in-process.
-    processes = processes_var(dbt.config.get("processes")) if len(starts) > 1 else 1
+    # The var is checked on every run, so a bad value stops the first build, not the first large one.
+    processes = processes_var(dbt.config.get("processes"))
+    processes = processes if len(starts) > 1 else 1
     pending: deque[tuple[Batch, Future[np.ndarray]]] = deque()
     with BatchScorer(pickles, len(tags), processes) as scorer:
         for start in starts:

@@ -5,6 +5,7 @@ lesson's own labels (oracles.lesson_reference) and the labeling functions evalua
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from pathlib import Path
@@ -19,8 +20,9 @@ from oracles.labeling_reference import gold_labels, labeling_functions, project_
 from support.commands import run_dbt, run_loader
 from support.loading_helpers import shared_dataset
 from tagifai.labelmodel.active import margin_order
-from tagifai.labelmodel.classifier import fit_predict, fold_of, out_of_fold_probabilities
+from tagifai.labelmodel.classifier import SEED, fit_predict, fold_of, out_of_fold_probabilities
 from tagifai.labelmodel.combine import combine, function_stats, functions_alone, held_out_combine
+from tagifai.labelmodel.folds import ids_to_fold, stored_folds_follow_the_rule
 from tagifai.labelmodel.issues import find_issues
 from tagifai.labelmodel.metrics import auto_accept
 from tagifai.labelmodel.processes import fit_tag_models
@@ -67,6 +69,27 @@ def test_same_data_and_seed_give_the_same_probabilities(data: Data, oof) -> None
     assert list(fold_of(data.ids[:7])) == list(fold_of(data.ids)[:7])
     assert list(fold_of(data.ids[::-1])) == list(fold_of(data.ids)[::-1])
     assert sorted(np.bincount(folds)) == sorted(np.bincount(folds)) and min(np.bincount(folds)) > 250
+
+
+def _blake2b_fold(seed: int, project_id: int, n_folds: int = 5) -> int:
+    """The documented fold rule, written out here: blake2b (8 bytes) of "seed:id", big-endian, mod n_folds."""
+    return int.from_bytes(hashlib.blake2b(f"{seed}:{project_id}".encode(), digest_size=8).digest(), "big") % n_folds
+
+
+def test_the_fold_table_hashes_only_new_projects_and_notices_a_new_rule() -> None:
+    """int_labeled_project_folds is incremental: it must drop projects no longer labeled, fold only the new
+    ones, and start over when the stored folds were made by another seed (or fold count)."""
+    con = duckdb.connect()
+    con.execute("create table folds (project_id bigint, fold integer)")
+    con.executemany("insert into folds values (?, ?)", [(i, _blake2b_fold(SEED, i)) for i in range(1, 301)])
+    assert stored_folds_follow_the_rule(con, "folds", 5, SEED)
+    assert not stored_folds_follow_the_rule(con, "folds", 5, SEED + 1)
+    assert not stored_folds_follow_the_rule(con, "folds", 4, SEED)
+    labeled = con.sql("select range as id from range(200, 351)")
+    assert list(ids_to_fold(con, "folds", labeled)) == list(range(301, 351))
+    assert con.execute("select min(project_id), max(project_id), count(*) from folds").fetchall() == [(200, 300, 101)]
+    con.execute("delete from folds")
+    assert stored_folds_follow_the_rule(con, "folds", 5, SEED)
 
 
 def test_fits_in_worker_processes_equal_fits_in_one_process(data: Data) -> None:

@@ -254,6 +254,19 @@ def test_a_bad_score_batch_size_or_process_count_stops_the_build_naming_the_var(
     assert f"var {name} is" in result.stdout + result.stderr
 
 
+def test_a_bad_process_count_stops_a_build_that_neither_fits_nor_scores_batches_side_by_side(
+    scaled: Path, tmp_path: Path
+) -> None:
+    """The daily run: no refit, one batch of new projects. A bad tag_model_processes must stop it too, not
+    wait for the first build large enough to use the workers."""
+    copy = tmp_path / "tagifai.duckdb"
+    shutil.copy(scaled, copy)
+    bad = json.dumps({**VARS, "tag_model_processes": 0})
+    result = run_dbt(copy, "run", "--select", "tag_model_predictions", "--vars", bad, check=False)
+    assert result.returncode != 0
+    assert "var tag_model_processes is" in result.stdout + result.stderr
+
+
 def test_a_kept_tag_change_refits_with_no_data_change(scaled: Path, tmp_path: Path, real_data_dir: Path) -> None:
     copy = tmp_path / "tagifai.duckdb"
     shutil.copy(scaled, copy)
