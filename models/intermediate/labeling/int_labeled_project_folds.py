@@ -13,6 +13,7 @@ import pandas as pd
 
 from tagifai.labelmodel.classifier import N_FOLDS, SEED, fold_of
 from tagifai.labelmodel.folds import ids_to_fold, stored_folds_follow_the_rule
+from tagifai.labelmodel.inputs import clear_for_recompute
 
 
 def model(dbt: Any, session: Any) -> pd.DataFrame:
@@ -22,7 +23,6 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
     if dbt.is_incremental and stored_folds_follow_the_rule(session, str(dbt.this), N_FOLDS, SEED):
         ids = ids_to_fold(session, str(dbt.this), labeled)
     else:
-        if dbt.is_incremental:
-            session.execute(f"delete from {dbt.this}")
+        clear_for_recompute(dbt, session)
         ids = np.asarray(labeled.fetchnumpy()["id"], dtype=np.int64)
     return pd.DataFrame({"project_id": ids, "fold": pd.Series(fold_of(ids, N_FOLDS, SEED), dtype="int32")})

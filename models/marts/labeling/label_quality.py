@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from tagifai.labelmodel.classifier import N_FOLDS, SEED, C
-from tagifai.labelmodel.combine import functions_alone
 from tagifai.labelmodel.frames import Functions, label_columns, texts_by_id, wide_from
 from tagifai.labelmodel.inputs import (
     clear_for_recompute,
@@ -20,8 +19,9 @@ from tagifai.labelmodel.inputs import (
     inputs_version,
     is_current,
 )
-from tagifai.labelmodel.metrics import macro_f1, micro_f1, precision_at_1, precision_recall
-from tagifai.labelmodel.time_split import time_split
+from tagifai.labelmodel.model_vars import whole_number_var
+from tagifai.labelmodel.quality import ChunkRows, count_in_chunks
+from tagifai.labelmodel.time_split import measure_time_split, plan_time_split
 
 
 def model(dbt: Any, session: Any) -> Any:
@@ -33,6 +33,9 @@ def model(dbt: Any, session: Any) -> Any:
     )
     max_train_rows = int(dbt.config.get("max_train_rows"))
     min_precision = float(dbt.config.get("auto_accept_min_precision"))
+    max_test_rows = whole_number_var(
+        "time_split_max_test_rows", dbt.config.get("time_split_max_test_rows"), "projects (0: no bound)", minimum=0
+    )
     tags = [row[0] for row in dbt.ref("tag_frequencies").filter("is_kept").order("tag").fetchall()]
     labeled_projects = dbt.ref("labeled_projects").select("id, text, tags, created_on")
     scores = dbt.ref("label_model").filter("is_out_of_fold")
@@ -41,6 +44,7 @@ def model(dbt: Any, session: Any) -> Any:
     issue_candidates = dbt.ref("label_issue_candidates").select("project_id, tag")
     version = inputs_version(
         max_train_rows,
+        max_test_rows,
         min_precision,
         ",".join(tags),
         content_fingerprint(labeled_projects, "id, text, array_to_string(tags, ','), created_on"),
@@ -52,34 +56,48 @@ def model(dbt: Any, session: Any) -> Any:
     if is_current(dbt, session, version):
         return session.sql(f"select * from {dbt.this} limit 0")  # nothing it reads changed: keep the row
     clear_for_recompute(dbt, session)
-    # Ids and dates as arrays, labels as one int8 column per tag: no Python object per project, and no
-    # text but those the time split fits on and tests (texts_by_id).
-    dated = labeled_projects.select("id, created_on").order("id").df()
-    ids = dated["id"].to_numpy(dtype=np.int64)
-    labels = label_columns(labeled_projects, ids, tags)
-    matrices = wide_from(scores, ids, tags, ["classifier_probability", "probability"])
-    p = np.nan_to_num(matrices["classifier_probability"])
-    q = np.nan_to_num(matrices["probability"])
-    versions = scores.select("model_version").limit(1).fetchall()
+    # Ids and dates as arrays; every (project, tag) figure is counted a chunk of projects at a time
+    # (tagifai/labelmodel/quality.py), and only the time split's own rows and texts are kept.
+    dated = labeled_projects.select("id, created_on").order("id").fetchnumpy()
+    ids = np.asarray(dated["id"], dtype=np.int64)
     functions = Functions.from_frame(labeling_functions.df(), tags)
-    fired = functions.fired_matrix(ids, fired_functions.df())
-    candidates = issue_candidates.df()
+    plan = plan_time_split(ids, np.asarray(dated["created_on"], dtype="datetime64[us]"), max_train_rows, max_test_rows)
 
-    with_functions = np.unique(functions.tag_index)
-    alone = functions_alone(fired, functions.tag_index, functions.label, len(tags))
-    c_precision, c_recall = precision_recall(labels, p >= 0.5)
-    q_precision, q_recall = precision_recall(labels, q >= 0.5)
-    split = time_split(
-        ids,
-        dated["created_on"].to_numpy(dtype="datetime64[us]"),
-        lambda wanted: texts_by_id(session, labeled_projects, wanted),
-        labels,
-        fired,
-        functions.tag_index,
-        functions.label,
-        min_precision,
-        max_train_rows,
+    def rows_of(chunk_ids: np.ndarray) -> ChunkRows:
+        between = f"between {int(chunk_ids[0])} and {int(chunk_ids[-1])}"
+        matrices = wide_from(
+            scores.filter(f"project_id {between}"), chunk_ids, tags, ["classifier_probability", "probability"]
+        )
+        return ChunkRows(
+            labels=label_columns(labeled_projects.filter(f"id {between}"), chunk_ids, tags),
+            classifier=np.nan_to_num(matrices["classifier_probability"]),
+            label_model=np.nan_to_num(matrices["probability"]),
+            fired=functions.fired_matrix(chunk_ids, fired_functions.filter(f"project_id {between}").df()),
+        )
+
+    counts = count_in_chunks(ids, len(tags), functions.tag_index, functions.label, rows_of, plan)
+    split = (
+        measure_time_split(
+            plan,
+            ids,
+            lambda wanted: texts_by_id(session, labeled_projects, wanted),
+            counts.sample_labels,
+            counts.test_labels,
+            counts.test_fired,
+            counts.train_stats,
+            functions.tag_index,
+            functions.label,
+            min_precision,
+        )
+        if plan is not None
+        else None
     )
+    ((n_flagged, n_projects_flagged),) = issue_candidates.aggregate("count(*), count(distinct project_id)").fetchall()
+    versions = scores.select("model_version").limit(1).fetchall()
+    with_functions = np.unique(functions.tag_index)
+    n_pairs = len(ids) * len(tags)
+    c_precision, c_recall = counts.classifier.precision_recall()
+    q_precision, q_recall = counts.label_model.precision_recall()
     row = {
         "model_version": versions[0][0] if versions else None,
         "n_labeled_projects": len(ids),
@@ -88,23 +106,24 @@ def model(dbt: Any, session: Any) -> Any:
         "seed": SEED,
         "classifier_c": C,
         "max_train_rows": max_train_rows,
-        "classifier_micro_f1": micro_f1(labels, p >= 0.5),
-        "classifier_macro_f1": macro_f1(labels, p >= 0.5),
+        "time_split_max_test_rows": max_test_rows,
+        "classifier_micro_f1": counts.classifier.micro_f1(),
+        "classifier_macro_f1": counts.classifier.macro_f1(),
         "classifier_micro_precision": c_precision,
         "classifier_micro_recall": c_recall,
-        "classifier_precision_at_1": precision_at_1(labels, p),
-        "label_model_micro_f1": micro_f1(labels, q >= 0.5),
-        "label_model_macro_f1": macro_f1(labels, q >= 0.5),
+        "classifier_precision_at_1": counts.classifier_hits_at_1 / len(ids) if len(ids) else None,
+        "label_model_micro_f1": counts.label_model.micro_f1(),
+        "label_model_macro_f1": counts.label_model.macro_f1(),
         "label_model_micro_precision": q_precision,
         "label_model_micro_recall": q_recall,
-        "label_model_precision_at_1": precision_at_1(labels, q),
+        "label_model_precision_at_1": counts.label_model_hits_at_1 / len(ids) if len(ids) else None,
         "n_tags_with_functions": len(with_functions),
-        "function_tags_classifier_micro_f1": micro_f1(labels[:, with_functions], p[:, with_functions] >= 0.5),
-        "function_tags_functions_micro_f1": micro_f1(labels[:, with_functions], alone[:, with_functions]),
-        "function_tags_label_model_micro_f1": micro_f1(labels[:, with_functions], q[:, with_functions] >= 0.5),
-        "n_label_issues_flagged": len(candidates),
-        "share_labels_flagged": len(candidates) / labels.size if labels.size else None,
-        "share_projects_flagged": candidates["project_id"].nunique() / len(ids) if len(ids) else None,
+        "function_tags_classifier_micro_f1": counts.classifier.columns(with_functions).micro_f1(),
+        "function_tags_functions_micro_f1": counts.functions_alone.columns(with_functions).micro_f1(),
+        "function_tags_label_model_micro_f1": counts.label_model.columns(with_functions).micro_f1(),
+        "n_label_issues_flagged": n_flagged,
+        "share_labels_flagged": n_flagged / n_pairs if n_pairs else None,
+        "share_projects_flagged": n_projects_flagged / len(ids) if len(ids) else None,
         "time_split_cutoff": split.cutoff if split else None,
         "time_split_n_train": split.n_train if split else None,
         "time_split_n_test": split.n_test if split else None,
@@ -127,7 +146,13 @@ def model(dbt: Any, session: Any) -> Any:
             "auto_accept_min_precision",
         ):
             frame[name] = frame[name].astype("float64")
-        elif name.startswith("n_") or name in ("seed", "max_train_rows", "time_split_n_train", "time_split_n_test"):
+        elif name.startswith("n_") or name in (
+            "seed",
+            "max_train_rows",
+            "time_split_max_test_rows",
+            "time_split_n_train",
+            "time_split_n_test",
+        ):
             frame[name] = frame[name].astype("Int64")
     frame["time_split_cutoff"] = pd.Series([row["time_split_cutoff"]], dtype="datetime64[us]")
     frame["model_version"] = frame["model_version"].astype("object")

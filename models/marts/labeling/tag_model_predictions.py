@@ -23,7 +23,7 @@ import pandas as pd
 
 from tagifai.labelmodel.classifier import N_FOLDS, SEED, fold_of
 from tagifai.labelmodel.frames import long_frame
-from tagifai.labelmodel.model_vars import positive_whole_number_var
+from tagifai.labelmodel.model_vars import whole_number_var
 from tagifai.labelmodel.processes import BatchScorer, processes_var
 
 SCRATCH_SUFFIX = "__batches"
@@ -35,7 +35,7 @@ SCRATCH_COLUMNS = (
 
 def model(dbt: Any, session: Any) -> Any:
     dbt.config(materialized="incremental", incremental_strategy="append", tags=["duckdb_only"])
-    batch_projects = positive_whole_number_var(
+    batch_projects = whole_number_var(
         "tag_model_score_batch_projects", dbt.config.get("score_batch_projects"), "projects"
     )
     fits = dbt.ref("int_tag_model_fits").select("model_fold, fit_version, train_ids, model_pickle").fetchall()

@@ -42,6 +42,15 @@ class FunctionStats:
     n_gold_label: np.ndarray
     n_gold_other: np.ndarray
 
+    def __add__(self, other: FunctionStats) -> FunctionStats:
+        """The stats of two disjoint sets of projects together (every field is a count)."""
+        return FunctionStats(
+            self.n_fired + other.n_fired,
+            self.n_correct + other.n_correct,
+            self.n_gold_label + other.n_gold_label,
+            self.n_gold_other + other.n_gold_other,
+        )
+
     @property
     def precision(self) -> np.ndarray:
         """Share of the function's votes that equal the gold label; nan for a function that never fired."""

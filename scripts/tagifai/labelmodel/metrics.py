@@ -12,40 +12,59 @@ def _f1(tp: float, fp: float, fn: float) -> float | None:
     return None if denominator == 0 else 2 * tp / denominator
 
 
-def micro_f1(labels: np.ndarray, predicted: np.ndarray) -> float | None:
-    """F1 over every (project, tag) pair pooled."""
-    y, p = np.asarray(labels, dtype=bool), np.asarray(predicted, dtype=bool)
-    return _f1(float((y & p).sum()), float((~y & p).sum()), float((y & ~p).sum()))
+@dataclass(frozen=True)
+class TagCounts:
+    """Per tag column: true positives, false positives and false negatives (arrays of length K).
+
+    Sums over projects, so counts of chunks of projects add up to the counts of all of them: the metrics
+    of millions of projects never need their whole matrices at once.
+    """
+
+    tp: np.ndarray
+    fp: np.ndarray
+    fn: np.ndarray
+
+    @classmethod
+    def zeros(cls, n_tags: int) -> TagCounts:
+        return cls(*(np.zeros(n_tags, dtype=np.int64) for _ in range(3)))
+
+    @classmethod
+    def of(cls, labels: np.ndarray, predicted: np.ndarray) -> TagCounts:
+        y, p = np.asarray(labels, dtype=bool), np.asarray(predicted, dtype=bool)
+        return cls((y & p).sum(axis=0), (~y & p).sum(axis=0), (y & ~p).sum(axis=0))
+
+    def __add__(self, other: TagCounts) -> TagCounts:
+        return TagCounts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
+    def columns(self, columns: np.ndarray) -> TagCounts:
+        """The counts of these tag columns only."""
+        return TagCounts(self.tp[columns], self.fp[columns], self.fn[columns])
+
+    def micro_f1(self) -> float | None:
+        """F1 over every (project, tag) pair pooled."""
+        return _f1(float(self.tp.sum()), float(self.fp.sum()), float(self.fn.sum()))
+
+    def per_tag_f1(self) -> list[float | None]:
+        """F1 of each tag column; None for a tag with no gold and no predicted positive."""
+        return [_f1(float(tp), float(fp), float(fn)) for tp, fp, fn in zip(self.tp, self.fp, self.fn, strict=True)]
+
+    def macro_f1(self) -> float | None:
+        """Mean of the per-tag F1 over the tags that have a gold or a predicted positive."""
+        scores = [s for s in self.per_tag_f1() if s is not None]
+        return float(np.mean(scores)) if scores else None
+
+    def precision_recall(self) -> tuple[float | None, float | None]:
+        tp, predicted, gold = float(self.tp.sum()), float((self.tp + self.fp).sum()), float((self.tp + self.fn).sum())
+        return (tp / predicted if predicted else None, tp / gold if gold else None)
 
 
-def per_tag_f1(labels: np.ndarray, predicted: np.ndarray) -> list[float | None]:
-    """F1 of each tag column; None for a tag with no gold and no predicted positive."""
-    y, p = np.asarray(labels, dtype=bool), np.asarray(predicted, dtype=bool)
-    return [
-        _f1(float((y[:, k] & p[:, k]).sum()), float((~y[:, k] & p[:, k]).sum()), float((y[:, k] & ~p[:, k]).sum()))
-        for k in range(y.shape[1])
-    ]
-
-
-def macro_f1(labels: np.ndarray, predicted: np.ndarray) -> float | None:
-    """Mean of the per-tag F1 over the tags that have a gold or a predicted positive."""
-    scores = [s for s in per_tag_f1(labels, predicted) if s is not None]
-    return float(np.mean(scores)) if scores else None
-
-
-def precision_recall(labels: np.ndarray, predicted: np.ndarray) -> tuple[float | None, float | None]:
-    y, p = np.asarray(labels, dtype=bool), np.asarray(predicted, dtype=bool)
-    tp = float((y & p).sum())
-    return (tp / p.sum() if p.sum() else None, tp / y.sum() if y.sum() else None)
-
-
-def precision_at_1(labels: np.ndarray, probabilities: np.ndarray) -> float | None:
-    """Share of projects whose most probable tag is one of their gold tags (ties: the first tag column)."""
+def hits_at_1(labels: np.ndarray, probabilities: np.ndarray) -> int:
+    """Projects whose most probable tag is one of their gold tags (ties: the first tag column)."""
     y = np.asarray(labels, dtype=bool)
     if len(y) == 0:
-        return None
+        return 0
     top = np.asarray(probabilities).argmax(axis=1)
-    return float(y[np.arange(len(y)), top].mean())
+    return int(y[np.arange(len(y)), top].sum())
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,15 @@ line that names the var and where to set it."""
 from typing import Any
 
 
-def positive_whole_number_var(name: str, value: Any, unit: str) -> int:
-    """var `name` as a positive integer, or a ValueError naming the var and its `unit` (e.g. "projects")."""
+def whole_number_var(name: str, value: Any, unit: str, minimum: int = 1) -> int:
+    """var `name` as an integer >= `minimum`, or a ValueError naming the var and its `unit` (e.g. "projects")."""
     try:
         number = int(str(value))
     except ValueError:
-        number = 0
-    if number <= 0:
+        number = minimum - 1
+    if number < minimum:
         raise ValueError(
-            f"var {name} is {value!r}: it must be a positive whole number of {unit} (dbt_project.yml, or --vars)"
+            f"var {name} is {value!r}: it must be a whole number of {unit}, at least {minimum} "
+            "(dbt_project.yml, or --vars)"
         )
     return number

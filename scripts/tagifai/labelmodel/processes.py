@@ -21,14 +21,14 @@ from typing import Any
 import numpy as np
 
 from tagifai.labelmodel.classifier import TagModel, fit_tag_model
-from tagifai.labelmodel.model_vars import positive_whole_number_var
+from tagifai.labelmodel.model_vars import whole_number_var
 
 VAR = "tag_model_processes"
 
 
 def processes_var(value: Any) -> int:
     """var tag_model_processes, a positive integer, or a one-line error naming the var."""
-    return positive_whole_number_var(VAR, value, "processes")
+    return whole_number_var(VAR, value, "processes")
 
 
 @contextmanager
