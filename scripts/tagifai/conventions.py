@@ -8,7 +8,10 @@ from dbt_score import Model, RuleViolation, Severity, rule
 # unique + not_null on a column. unique_combination_of_columns checks only uniqueness: it is one when every
 # column of the combination has its own not-null check (not_null, primary_key or the model's
 # not_null_columns), or is named in its `nullable_columns` as a column where null is part of the grain.
+# primary_key_of_entity_and_category is primary_key for an (entity, category) key over a small category set,
+# in one group by the entity (for tables of tens of millions of rows).
 NOT_NULL_COLUMN_TESTS = {"not_null", "primary_key"}
+PRIMARY_KEY_TESTS = {"primary_key", "primary_key_of_entity_and_category"}
 
 
 @rule(severity=Severity.CRITICAL)
@@ -41,7 +44,7 @@ def _null_checked_columns(model: Model) -> set[str]:
 def _has_primary_key_test(model: Model) -> bool:
     null_checked = _null_checked_columns(model)
     for test in model.tests:
-        if test.type == "primary_key":
+        if test.type in PRIMARY_KEY_TESTS:
             return True
         if test.type == "unique_combination_of_columns":
             unchecked = set(test.kwargs.get("combination_of_columns") or []) - null_checked
