@@ -52,7 +52,10 @@ def stable_hash(seed: int, key: object) -> int:
 
 def fold_of(project_ids: Sequence[int], n_folds: int = N_FOLDS, seed: int = SEED) -> np.ndarray:
     """Each project's fold, 0 .. n_folds - 1, from a hash of its id: independent of the other projects."""
-    return np.array([stable_hash(seed, int(pid)) % n_folds for pid in project_ids], dtype=np.int64)
+    # fromiter: one int64 per project, no list of Python ints (14M projects at 20M loaded).
+    return np.fromiter(
+        (stable_hash(seed, int(pid)) % n_folds for pid in project_ids), dtype=np.int64, count=len(project_ids)
+    )
 
 
 def training_sample(project_ids: Sequence[int], max_rows: int, seed: int = SEED) -> np.ndarray:
@@ -64,7 +67,7 @@ def training_sample(project_ids: Sequence[int], max_rows: int, seed: int = SEED)
     n = len(project_ids)
     if max_rows <= 0 or n <= max_rows:
         return np.arange(n)
-    keys = np.array([stable_hash(seed + 1, int(pid)) for pid in project_ids], dtype=np.uint64)
+    keys = np.fromiter((stable_hash(seed + 1, int(pid)) for pid in project_ids), dtype=np.uint64, count=n)
     return np.sort(np.argsort(keys, kind="stable")[:max_rows])
 
 

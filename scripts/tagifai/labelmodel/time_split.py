@@ -64,8 +64,8 @@ def plan_time_split(
     return TimeSplitPlan(
         cutoff=created[order[n_train - 1]].astype(datetime),
         train=train,
-        sample=train[training_sample(ids[train].tolist(), max_train_rows, seed)],
-        test=test[training_sample(ids[test].tolist(), max_test_rows, seed)],
+        sample=train[training_sample(ids[train], max_train_rows, seed)],
+        test=test[training_sample(ids[test], max_test_rows, seed)],
     )
 
 
