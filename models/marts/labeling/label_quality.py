@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from tagifai.labelmodel.classifier import N_FOLDS, SEED, C
-from tagifai.labelmodel.frames import Functions, label_columns, texts_by_id, wide_from
+from tagifai.labelmodel.frames import Functions, datetimes_with_nat, label_columns, texts_by_id, wide_from
 from tagifai.labelmodel.inputs import (
     clear_for_recompute,
     computed_now,
@@ -58,10 +58,10 @@ def model(dbt: Any, session: Any) -> Any:
     clear_for_recompute(dbt, session)
     # Ids and dates as arrays; every (project, tag) figure is counted a chunk of projects at a time
     # (tagifai/labelmodel/quality.py), and only the time split's own rows and texts are kept.
-    dated = labeled_projects.select("id, created_on").order("id").fetchnumpy()
+    dated = labeled_projects.select("id, epoch_us(created_on) as created_us").order("id").fetchnumpy()
     ids = np.asarray(dated["id"], dtype=np.int64)
     functions = Functions.from_frame(labeling_functions.df(), tags)
-    plan = plan_time_split(ids, np.asarray(dated["created_on"], dtype="datetime64[us]"), max_train_rows, max_test_rows)
+    plan = plan_time_split(ids, datetimes_with_nat(dated["created_us"]), max_train_rows, max_test_rows)
 
     def rows_of(chunk_ids: np.ndarray) -> ChunkRows:
         between = f"between {int(chunk_ids[0])} and {int(chunk_ids[-1])}"

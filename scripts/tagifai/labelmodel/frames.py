@@ -74,27 +74,40 @@ def wide_from(
 ) -> dict[str, np.ndarray]:
     """The (N, K) matrix of each column of a long (project_id, tag) DuckDB relation; absent pairs are nan.
 
-    DuckDB pivots (one filtered aggregate per tag) and hands over one float array per (column, tag): no
-    Python object per (project, tag) row, so memory is the matrices' own, at millions of projects.
+    DuckDB hands over the long rows of these tags as numeric arrays, with each tag's position computed in
+    SQL (no Python string per row), and numpy scatters them into the matrices: one scan, where a pivot of
+    one filtered aggregate per (column, tag) cost 12 s for 200,000 projects at 2M. A (project, tag) pair
+    has one row (the tables' primary key).
     """
-    aggregates = ", ".join(
-        f"coalesce(first({column}) filter (where tag = {_sql_string(tag)}), 'nan'::double) as {column}__{k}"
-        for column in columns
-        for k, tag in enumerate(tags)
+    tag_list = "[" + ", ".join(_sql_string(tag) for tag in tags) + "]"
+    values = ", ".join(f"cast({column} as double) as {column}" for column in columns)
+    # filter and project on the relation itself: a query over it as a named view took several times longer.
+    arrays = (
+        relation.filter(f"tag in ({', '.join(_sql_string(tag) for tag in tags)})")
+        .project(f"project_id, cast(list_position({tag_list}, tag) - 1 as integer) as tag_position, {values}")
+        .fetchnumpy()
     )
-    arrays = relation.query(
-        "long_rows", f"select project_id, {aggregates} from long_rows group by project_id"
-    ).fetchnumpy()
     rows = pd.Index(np.asarray(project_ids, dtype=np.int64))
     i = rows.get_indexer(np.asarray(arrays["project_id"], dtype=np.int64))
+    k = np.asarray(arrays["tag_position"], dtype=np.int64)
     found = i >= 0
     out = {}
     for column in columns:
         matrix = np.full((len(rows), len(tags)), np.nan)
-        for k in range(len(tags)):
-            matrix[i[found], k] = np.asarray(arrays[f"{column}__{k}"], dtype=np.float64)[found]
+        matrix[i[found], k[found]] = np.asarray(arrays[column], dtype=np.float64)[found]
         out[column] = matrix
     return out
+
+
+def datetimes_with_nat(epoch_microseconds: np.ndarray) -> np.ndarray:
+    """datetime64[us] of a fetched epoch_us(...) column, NaT where it was null.
+
+    DuckDB's fetchnumpy returns a column with nulls as a masked array whose hidden values are real numbers:
+    read without the mask, a missing date would become 1970-01-01 (and the 2021-03 data, which has no
+    dates, would get a time split). NaT is the smallest int64.
+    """
+    filled = np.ma.filled(np.ma.asarray(epoch_microseconds, dtype=np.int64), np.iinfo(np.int64).min)
+    return filled.astype("datetime64[us]")
 
 
 def _sql_string(value: str) -> str:

@@ -154,6 +154,18 @@ def test_classifier_metrics_on_the_real_data(data: Data, oof, query) -> None:
     assert stored[3:] == (1444, 35)
 
 
+def test_no_time_split_where_the_data_has_no_dates(real_data_dir: Path, query) -> None:
+    """The 2021-03 projects carry no created_on: label_quality's time split has nothing to split, and says
+    so with nulls (a null date read as 1970-01-01 would put every project in one period and fit on it)."""
+    projects = json.loads((real_data_dir / "projects.json").read_text())
+    assert not any(project.get("created_on") for project in projects)
+    (stored,) = query(
+        "select time_split_cutoff, time_split_n_train, time_split_n_test, time_split_label_model_micro_f1, "
+        "auto_accept_threshold, auto_accept_share_of_true_labels from marts.label_quality"
+    )
+    assert stored == (None,) * 6
+
+
 def test_label_model_beats_each_source_alone_on_held_out_folds(data: Data, oof, query) -> None:
     probabilities, folds = oof
     combined, _ = held_out_combine(
